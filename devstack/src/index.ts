@@ -1,0 +1,5 @@
+export * from './paths';
+export * from './process-utils';
+export * from './redis';
+export * from './mongo';
+export * from './ferretdb';

@@ -1,0 +1,63 @@
+import { cacheDir } from './paths';
+import { startFerretdb } from './ferretdb';
+import path from 'node:path';
+
+/** A MongoDB-wire server the product can use, and how it was found. */
+export interface ResolvedMongo {
+  url: string;
+  source: 'env' | 'mongodb-memory-server' | 'ferretdb';
+  stop: () => Promise<void>;
+}
+
+/** Options for {@link resolveMongo}. */
+export interface ResolveMongoOptions {
+  /** `MONGO_URL`, used as is when set. */
+  envUrl?: string;
+  /** `auto` tries mongodb-memory-server, then FerretDB; the others force one. */
+  prefer?: 'auto' | 'mongodb-memory-server' | 'ferretdb';
+  /** Keep FerretDB data in this folder (npm start keeps it across runs); default: a fresh folder. */
+  ferretdbDataDir?: string;
+  /** How long mongodb-memory-server may take to download and start; default 60 s. */
+  memoryServerTimeoutMs?: number;
+  log?: (line: string) => void;
+}
+
+async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
+  const { MongoMemoryServer } = await import('mongodb-memory-server-core');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no mongod within ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    const server = await Promise.race([
+      MongoMemoryServer.create({ binary: { version: '7.0.14', downloadDir: cacheDir('mongodb-binaries') } }),
+      timeout,
+    ]);
+    return { url: server.getUri(), source: 'mongodb-memory-server', stop: async () => void (await server.stop()) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * `MONGO_URL` when given; else a real MongoDB from mongodb-memory-server (downloaded on first use); else the FerretDB
+ * build (needs Go); else an error that says what to install.
+ */
+export async function resolveMongo(options: ResolveMongoOptions = {}): Promise<ResolvedMongo> {
+  const log = options.log ?? (() => {});
+  if (options.envUrl) return { url: options.envUrl, source: 'env', stop: async () => {} };
+  const prefer = options.prefer ?? 'auto';
+  if (prefer !== 'ferretdb') {
+    try {
+      return await tryMemoryServer(options.memoryServerTimeoutMs ?? 60_000);
+    } catch (error) {
+      if (prefer === 'mongodb-memory-server') throw error;
+      log(`mongodb-memory-server unavailable (${(error as Error).message.split('\n')[0]}); falling back to FerretDB`);
+    }
+  }
+  const ferret = await startFerretdb({
+    dataDir: options.ferretdbDataDir ? path.resolve(options.ferretdbDataDir) : undefined,
+    log,
+  });
+  return { url: ferret.url, source: 'ferretdb', stop: ferret.stop };
+}

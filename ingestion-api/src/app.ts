@@ -1,0 +1,48 @@
+import express, { type Express, type RequestHandler } from 'express';
+import helmet from 'helmet';
+import type { Logger } from 'pino';
+import { LIMITS } from '@logstream/shared-types';
+import { AppError } from './errors';
+import { errorMiddleware } from './http/error-middleware';
+import type { Route } from './http/types';
+
+const requireJson: RequestHandler = (req, _res, next) => {
+  if (!req.is('application/json')) {
+    next(
+      new AppError('unsupported_media_type', `send Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`),
+    );
+    return;
+  }
+  next();
+};
+
+/** Builds the Express app from a route table; main.ts wires its dependencies. */
+export function createApp(options: {
+  routes: Route[];
+  logger: Logger;
+  development: boolean;
+  /** Mounted before the routes (e.g. metrics, the BullMQ board). */
+  before?: (app: Express) => void;
+}): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.use(helmet({ contentSecurityPolicy: false }));
+  options.before?.(app);
+  const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
+  for (const route of options.routes) {
+    const middleware: RequestHandler[] = route.json ? [requireJson, jsonBody] : [];
+    app[route.method](route.path, ...middleware, async (req, res) => {
+      const result = await route.handler({
+        body: req.body,
+        params: req.params as Record<string, string>,
+        query: req.query as Record<string, unknown>,
+        headers: req.headers,
+      });
+      res.status(result.status).set(result.headers ?? {}).json(result.body);
+    });
+  }
+  app.use((req, _res, next) => next(new AppError('not_found', `no route ${req.method} ${req.path}`)));
+  app.use(errorMiddleware(options.logger.child({ module: 'http' }), options.development));
+  return app;
+}

@@ -1,0 +1,75 @@
+import type { z } from 'zod';
+import { LIMITS, LogInput, type ItemRejection } from '@logstream/shared-types';
+import { AppError } from '../errors';
+
+/** The outcome of validating one request: valid logs with their index in the request, and the refusals. */
+export interface ValidatedBatch {
+  valid: { index: number; log: LogInput }[];
+  rejected: ItemRejection[];
+}
+
+function issuesToErrors(issues: z.core.$ZodIssue[]): ItemRejection['errors'] {
+  return issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      return {
+        field: issue.keys.join(', '),
+        message: `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; put extra data in meta`,
+      };
+    }
+    const field = issue.path.join('.') || '(log)';
+    // Zod's message for a missing key is generic; say which field is missing.
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    return { field, message: missing ? `${field} is required` : issue.message };
+  });
+}
+
+/** Splits a request body into its items: one log, an array of logs, or `{ service, instance?, logs: [...] }`. */
+function itemsOf(body: unknown): { items: unknown[]; defaults: Record<string, unknown> } {
+  if (Array.isArray(body)) return { items: body, defaults: {} };
+  if (body !== null && typeof body === 'object' && 'logs' in body) {
+    const { logs, ...defaults } = body as { logs: unknown };
+    if (!Array.isArray(logs)) throw new AppError('validation_failed', 'logs must be an array of logs');
+    const unknownKeys = Object.keys(defaults).filter((key) => key !== 'service' && key !== 'instance');
+    if (unknownKeys.length > 0) {
+      throw new AppError('validation_failed', `unknown envelope field(s) ${unknownKeys.join(', ')}; expected service, instance, logs`);
+    }
+    return { items: logs, defaults };
+  }
+  if (body !== null && typeof body === 'object') return { items: [body], defaults: {} };
+  throw new AppError('validation_failed', 'body must be a log object, an array of logs, or { "service", "logs": [...] }');
+}
+
+/**
+ * Validates every item of an ingest request on its own, so one bad log does not sink the rest.
+ * Throws only for problems with the request as a whole (shape, item count).
+ */
+export function validateBatch(body: unknown): ValidatedBatch {
+  const { items, defaults } = itemsOf(body);
+  if (items.length === 0) throw new AppError('validation_failed', 'the request holds no logs');
+  if (items.length > LIMITS.maxItemsPerRequest) {
+    throw new AppError(
+      'too_many_items',
+      `the request holds ${items.length} logs; at most ${LIMITS.maxItemsPerRequest} per request`,
+      { limit: LIMITS.maxItemsPerRequest },
+    );
+  }
+  const result: ValidatedBatch = { valid: [], rejected: [] };
+  items.forEach((item, index) => {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) {
+      result.rejected.push({ index, errors: [{ field: '(log)', message: 'each log must be a JSON object' }] });
+      return;
+    }
+    const size = Buffer.byteLength(JSON.stringify(item));
+    if (size > LIMITS.maxLogBytes) {
+      result.rejected.push({
+        index,
+        errors: [{ field: '(log)', message: `log is ${size} bytes; at most ${LIMITS.maxLogBytes}` }],
+      });
+      return;
+    }
+    const parsed = LogInput.safeParse({ ...defaults, ...item });
+    if (parsed.success) result.valid.push({ index, log: parsed.data });
+    else result.rejected.push({ index, errors: issuesToErrors(parsed.error.issues) });
+  });
+  return result;
+}

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX, envFlag, parseEnv } from '@logstream/shared-types';
+
+/** The worker's whole configuration, read from the environment once at start. */
+export const WorkerConfig = z
+  .object({
+    /** Redis holding the queue and ACK state. Default redis://127.0.0.1:6379. */
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** MongoDB; the database is the URL's path, else `logstream`. Default mongodb://127.0.0.1:27017. */
+    MONGO_URL: z.string().startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+    /** BullMQ key prefix. Default `logstream`. */
+    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    /** Logs per bulk insert. Default 50. */
+    BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
+    /** A partial batch is written after this long. Default 200 ms. */
+    FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(200),
+    /** Bulk inserts that may run at once. Default 4. */
+    FLUSH_LANES: z.coerce.number().int().min(1).max(64).default(4),
+    /** Jobs held at once (their logs wait in the buffer). Default 64. */
+    CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+    /** A job's lock; a crashed worker's jobs return to the queue after it lapses. Default 15000 ms. */
+    LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(15_000),
+    /** How often stalled jobs are looked for. Default 5000 ms. */
+    STALLED_INTERVAL_MS: z.coerce.number().int().min(500).default(5_000),
+    /** Times a job may stall (its worker died) before it fails. Default 10. */
+    MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(10),
+    /** Port of the worker's /health, /ready and /metrics. Default 3002; 0 picks a free one. */
+    HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    /** pino level. Default `info`. */
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
+    LOG_PRETTY: envFlag(false),
+  })
+  .refine((c) => c.STALLED_INTERVAL_MS < c.LOCK_DURATION_MS, {
+    message: 'STALLED_INTERVAL_MS must be below LOCK_DURATION_MS',
+    path: ['STALLED_INTERVAL_MS'],
+  });
+export type WorkerConfig = z.output<typeof WorkerConfig>;
+
+/** Parses the environment; throws a readable `ConfigError` listing every bad variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  return parseEnv(WorkerConfig, env);
+}

@@ -1,0 +1,67 @@
+import { Worker } from 'bullmq';
+import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
+import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
+import { loadConfig } from './config';
+import { startHealthServer } from './health-server';
+import { createLogger } from './logger';
+import { createIngestProcessor } from './processors/ingest-processor';
+import { createRedis } from './redis';
+import { LogWriter } from './repositories/log-writer';
+import { LogSink } from './services/log-sink';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ name: 'log-worker', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const mongo = await connectMongo(config.MONGO_URL);
+  const models = createModels(mongo);
+  await ensureIndexes(models);
+  const redis = createRedis(config.REDIS_URL, 'worker');
+
+  const sink = new LogSink(
+    new LogWriter(models),
+    { batchSize: config.BATCH_SIZE, flushMs: config.FLUSH_MS, lanes: config.FLUSH_LANES },
+    logger.child({ module: 'sink' }),
+  );
+  const worker = new Worker<IngestJobData>(QUEUE_NAMES.ingest, createIngestProcessor(sink), {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.CONCURRENCY,
+    lockDuration: config.LOCK_DURATION_MS,
+    stalledInterval: config.STALLED_INTERVAL_MS,
+    maxStalledCount: config.MAX_STALLED_COUNT,
+  });
+  worker.on('failed', (job, error) =>
+    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+  );
+  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+
+  const health = await startHealthServer({
+    port: config.HEALTH_PORT,
+    logger: logger.child({ module: 'health' }),
+    checks: {
+      redis: async () => void (await redis.ping()),
+      mongo: async () => void (await mongo.db?.admin().ping()),
+    },
+  });
+  logger.info(
+    { db: mongo.name, batchSize: config.BATCH_SIZE, flushMs: config.FLUSH_MS, lanes: config.FLUSH_LANES, health: health.address() },
+    'log worker running',
+  );
+
+  const shutdown = async (signal: string) => {
+    logger.info({ signal }, 'shutting down: finishing active jobs and flushing');
+    await worker.close();
+    await sink.close();
+    health.close();
+    await mongo.close();
+    await redis.quit();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`log-worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,21 @@
+import { UnrecoverableError, type Job, type Processor } from 'bullmq';
+import { IngestJobData } from '@logstream/shared-types';
+import type { LogSink } from '../services/log-sink';
+
+/**
+ * Processes one ingest job: validates its payload (a payload that can never be stored is not retried) and resolves
+ * only after every log of the job is durably written, so BullMQ marks the job completed only then.
+ */
+export function createIngestProcessor(sink: LogSink): Processor<IngestJobData, { stored: number }> {
+  return async (job: Job<IngestJobData>) => {
+    const parsed = IngestJobData.safeParse(job.data);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new UnrecoverableError(
+        `invalid ingest job payload at ${first?.path.join('.') || '(root)'}: ${first?.message ?? 'unknown'}`,
+      );
+    }
+    await sink.accept(parsed.data);
+    return { stored: parsed.data.logs.length };
+  };
+}

@@ -1,0 +1,165 @@
+import { mongo, type AnyBulkWriteOperation } from 'mongoose';
+import type { JobLog } from '@logstream/shared-types';
+import { encodeMetaKeys, minuteOf, rollupId, type LogDoc, type Models, type RollupDoc } from '@logstream/storage';
+
+/** A log taken from a job, with the job-level fields the document needs. */
+export interface PendingLog {
+  log: JobLog;
+  batchId: string;
+  receivedAt: Date;
+}
+
+/** What one flush did. */
+export interface WriteResult {
+  /** Logs stored by this flush. */
+  inserted: JobLog[];
+  /** Logs that were already stored (re-delivery or a resent seq). */
+  duplicates: JobLog[];
+  /** Earlier flushes whose rollup increments this flush completed. */
+  recoveredFlushes: number;
+}
+
+const DUPLICATE_KEY = 11000;
+
+type LogDocument = LogDoc & { _id: string };
+type BucketCount = { minute: Date; service: string; level: string; n: number };
+
+function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
+  const { log } = pending;
+  const ts = new Date(log.ts);
+  const doc: LogDocument = {
+    _id: log.id,
+    service: log.service,
+    stream: log.instance ? `${log.service}/${log.instance}` : log.service,
+    level: log.level,
+    message: log.message,
+    ts,
+    minute: minuteOf(ts),
+    receivedAt: pending.receivedAt,
+    storedAt,
+    batchId: pending.batchId,
+    flushRef,
+  };
+  if (log.instance !== undefined) doc.instance = log.instance;
+  if (log.seq !== undefined) doc.seq = log.seq;
+  if (log.requestId !== undefined) doc.requestId = log.requestId;
+  if (log.meta !== undefined) doc.meta = encodeMetaKeys(log.meta);
+  return doc;
+}
+
+/** Indexes of the items an unordered insert refused as duplicates; rethrows any other failure. */
+function duplicateIndexes(error: unknown): Set<number> {
+  // The driver's class as mongoose loads it: another copy of `mongodb` would fail instanceof.
+  if (!(error instanceof mongo.MongoBulkWriteError)) throw error;
+  const writeErrors = Array.isArray(error.writeErrors) ? error.writeErrors : [error.writeErrors];
+  if (writeErrors.length === 0 || writeErrors.some((w) => w.code !== DUPLICATE_KEY)) throw error;
+  return new Set(writeErrors.map((w) => w.index));
+}
+
+function countByBucket(docs: Pick<LogDocument, 'minute' | 'service' | 'level'>[]): BucketCount[] {
+  const buckets = new Map<string, BucketCount>();
+  for (const doc of docs) {
+    const id = rollupId(doc.minute, doc.service, doc.level);
+    const bucket = buckets.get(id) ?? { minute: doc.minute, service: doc.service, level: doc.level, n: 0 };
+    bucket.n += 1;
+    buckets.set(id, bucket);
+  }
+  return [...buckets.values()];
+}
+
+/**
+ * Stores batches of logs idempotently and keeps the per-minute rollups equal to what is stored.
+ *
+ * A flush is identified by `writer:flush`, where each writer (one per flush lane) numbers its flushes 1, 2, 3 … and
+ * runs them one after another. Every stored log remembers the flush that stored it (`flushRef`), and every rollup
+ * bucket remembers, per writer, the last flush whose increment it received (`hw`). An increment is applied only when
+ * the bucket's mark for that writer is lower, in the same single-document update. So when a crash falls between the
+ * insert and the increment, the re-delivered logs come back as duplicates, point at the interrupted flush, and its
+ * increment is applied exactly once — by whichever worker sees them first.
+ */
+export class LogWriter {
+  /** Highest flush number per writer of this process whose increments are known to be applied. */
+  private readonly applied = new Map<string, number>();
+
+  constructor(private readonly models: Models) {}
+
+  /** Writes one batch as `writerId`'s flush number `flush`. Throws on anything but duplicate keys. */
+  async write(batch: PendingLog[], writerId: string, flush: number): Promise<WriteResult> {
+    const flushRef = `${writerId}:${flush}`;
+    const storedAt = new Date();
+    const docs = batch.map((pending) => toDocument(pending, flushRef, storedAt));
+
+    let duplicates = new Set<number>();
+    try {
+      await this.models.Log.collection.insertMany(docs as never[], { ordered: false });
+    } catch (error) {
+      duplicates = duplicateIndexes(error);
+    }
+
+    const recoveredFlushes = duplicates.size > 0 ? await this.recoverEarlierFlushes(docs, duplicates) : 0;
+    const fresh = docs.filter((_, index) => !duplicates.has(index));
+    await this.applyIncrements(countByBucket(fresh), writerId, flush);
+    this.applied.set(writerId, flush);
+
+    return {
+      inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
+      duplicates: batch.filter((_, index) => duplicates.has(index)).map((p) => p.log),
+      recoveredFlushes,
+    };
+  }
+
+  /** Applies the increments of earlier flushes that stored some of `docs`, unless they were already applied. */
+  private async recoverEarlierFlushes(docs: LogDocument[], duplicates: Set<number>): Promise<number> {
+    const ids = docs.filter((_, index) => duplicates.has(index)).map((doc) => doc._id);
+    const stored = await this.models.Log.collection
+      .find({ _id: { $in: ids } } as never, { projection: { flushRef: 1 } })
+      .toArray();
+    const refs = new Set(stored.map((doc) => String(doc.flushRef)));
+    let recovered = 0;
+    for (const ref of refs) {
+      const separator = ref.lastIndexOf(':');
+      const writerId = ref.slice(0, separator);
+      const flush = Number(ref.slice(separator + 1));
+      if ((this.applied.get(writerId) ?? 0) >= flush) continue;
+      const counts = await this.models.Log.collection
+        .aggregate<{ _id: Omit<BucketCount, 'n'>; n: number }>([
+          { $match: { flushRef: ref } },
+          { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, n: { $sum: 1 } } },
+        ])
+        .toArray();
+      await this.applyIncrements(
+        counts.map((c) => ({ ...c._id, n: c.n })),
+        writerId,
+        flush,
+      );
+      recovered += 1;
+    }
+    return recovered;
+  }
+
+  /** One bulk write: per bucket, `$inc` unless this writer's flush mark there is already at `flush`. */
+  private async applyIncrements(buckets: BucketCount[], writerId: string, flush: number): Promise<void> {
+    if (buckets.length === 0) return;
+    const mark = `hw.${writerId}`;
+    const operations: AnyBulkWriteOperation<RollupDoc>[] = buckets.map((bucket) => ({
+      updateOne: {
+        filter: {
+          _id: rollupId(bucket.minute, bucket.service, bucket.level),
+          $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }],
+        },
+        update: {
+          $inc: { count: bucket.n },
+          $set: { [mark]: flush },
+          $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level },
+        },
+        upsert: true,
+      },
+    }));
+    try {
+      await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+    } catch (error) {
+      // A duplicate key here means the bucket exists with a mark at or past `flush`: already applied.
+      duplicateIndexes(error);
+    }
+  }
+}

@@ -1,0 +1,77 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { IngestJobData } from '@logstream/shared-types';
+import type { LogWriter, PendingLog, WriteResult } from '../repositories/log-writer';
+import { BatchBuffer } from './batch-buffer';
+
+/** Options of a {@link LogSink}. */
+export interface LogSinkOptions {
+  batchSize: number;
+  flushMs: number;
+  lanes: number;
+  /** Called after each successful flush (metrics, ACK watermarks, live events). */
+  onFlushed?: (result: WriteResult, durationMs: number) => Promise<void> | void;
+}
+
+/**
+ * Where jobs hand their logs: buffers them across jobs and writes them through the {@link LogWriter}, one writer id
+ * per flush lane so that each writer's flushes are numbered and run in order.
+ */
+export class LogSink {
+  private readonly buffer: BatchBuffer<PendingLog>;
+  private readonly writerIds: string[];
+  private readonly flushCounts: number[];
+
+  constructor(
+    private readonly writer: LogWriter,
+    private readonly options: LogSinkOptions,
+    private readonly logger: Logger,
+  ) {
+    const processTag = randomBytes(4).toString('hex');
+    this.writerIds = Array.from({ length: options.lanes }, (_, lane) => `${processTag}-${lane}`);
+    this.flushCounts = this.writerIds.map(() => 0);
+    this.buffer = new BatchBuffer<PendingLog>({
+      size: options.batchSize,
+      flushMs: options.flushMs,
+      lanes: options.lanes,
+      flush: (items, lane) => this.flush(items, lane),
+    });
+  }
+
+  /** Logs waiting in memory for a flush. */
+  get buffered(): number {
+    return this.buffer.waiting;
+  }
+
+  /** Buffers a job's logs; resolves once every one of them is stored. */
+  accept(job: IngestJobData): Promise<void> {
+    const receivedAt = new Date(job.receivedAt);
+    return this.buffer.add(job.logs.map((log) => ({ log, batchId: job.batchId, receivedAt })));
+  }
+
+  /** Writes what is buffered and waits for running flushes. */
+  close(): Promise<void> {
+    return this.buffer.close();
+  }
+
+  private async flush(items: PendingLog[], lane: number): Promise<void> {
+    const writerId = this.writerIds[lane] as string;
+    const flush = (this.flushCounts[lane] = (this.flushCounts[lane] ?? 0) + 1);
+    const started = performance.now();
+    try {
+      const result = await this.writer.write(items, writerId, flush);
+      const durationMs = performance.now() - started;
+      this.logger.debug(
+        { lane, flush, inserted: result.inserted.length, duplicates: result.duplicates.length, durationMs },
+        'flushed',
+      );
+      if (result.recoveredFlushes > 0) {
+        this.logger.info({ recovered: result.recoveredFlushes }, 'completed rollups of interrupted flushes');
+      }
+      await this.options.onFlushed?.(result, durationMs);
+    } catch (error) {
+      this.logger.warn({ err: error, lane, flush, items: items.length }, 'flush failed; its jobs will be retried');
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import { z } from 'zod';
+
+/** An environment flag: `true/1/yes/on` or `false/0/no/off` (case-insensitive). `z.coerce.boolean` would read "false" as true. */
+export function envFlag(defaultValue: boolean) {
+  return z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off', 'TRUE', 'FALSE'])
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value.toLowerCase()));
+}
+
+/** Thrown by {@link parseEnv}; its message lists every bad variable. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Parses `env` (normally `process.env`) with a service's config schema, once at start. On failure the message names
+ * each variable and what is wrong, so a bad deployment fails fast and readably.
+ */
+export function parseEnv<S extends z.ZodType>(schema: S, env: Record<string, string | undefined>): z.output<S> {
+  // Empty strings mean "unset", as in most .env tooling.
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const result = schema.safeParse(cleaned);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((issue) => `  ${issue.path.join('.') || '(config)'}: ${issue.message}`);
+  throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+}

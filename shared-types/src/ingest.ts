@@ -1,0 +1,50 @@
+import { z } from 'zod';
+import { JobLog } from './log';
+
+/** Payload of one ingest queue job: the valid logs of one `POST /ingest` request. */
+export const IngestJobData = z.object({
+  batchId: z.string().min(1),
+  receivedAt: z.iso.datetime(),
+  logs: z.array(JobLog).min(1),
+});
+export type IngestJobData = z.infer<typeof IngestJobData>;
+
+/** Why one item of a request was refused: its index in the request and one entry per problem. */
+export const ItemRejection = z.object({
+  index: z.int().nonnegative(),
+  errors: z.array(z.object({ field: z.string(), message: z.string() })),
+});
+export type ItemRejection = z.infer<typeof ItemRejection>;
+
+/** A stream's acknowledgement state (see docs/protocol.md). */
+export const AckState = z.object({
+  stream: z.string(),
+  /** Highest seq such that every seq 1..ackTill was received by the API. */
+  ackTill: z.int().nonnegative(),
+  /** Highest seq such that every seq 1..persistedTill is durably stored. */
+  persistedTill: z.int().nonnegative(),
+  /** Gaps above ackTill, as inclusive ranges, lowest first (bounded). */
+  missing: z.array(z.tuple([z.int(), z.int()])),
+  /** Highest seq received at all. */
+  highestSeq: z.int().nonnegative(),
+  /** `ok` when nothing is missing, `partial` otherwise. */
+  status: z.enum(['ok', 'partial']),
+});
+export type AckState = z.infer<typeof AckState>;
+
+/** The answer to `POST /ingest` (202). */
+export const IngestReceipt = z.object({
+  batchId: z.string(),
+  accepted: z.int().nonnegative(),
+  rejected: z.array(ItemRejection),
+  /** Duplicates of seqs already received: acknowledged again, not stored twice. */
+  duplicates: z.int().nonnegative().optional(),
+  /** ACK state of the request's stream when it carries exactly one numbered stream. */
+  ackTill: z.int().nonnegative().optional(),
+  persistedTill: z.int().nonnegative().optional(),
+  missing: z.array(z.tuple([z.int(), z.int()])).optional(),
+  status: z.enum(['ok', 'partial']).optional(),
+  /** ACK state of every numbered stream in the request. */
+  streams: z.record(z.string(), AckState).optional(),
+});
+export type IngestReceipt = z.infer<typeof IngestReceipt>;

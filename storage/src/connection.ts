@@ -1,0 +1,40 @@
+import mongoose from 'mongoose';
+
+/** Database used when `MONGO_URL` names none in its path. */
+export const DEFAULT_DB_NAME = 'logstream';
+
+/** The database named in a MongoDB URL's path, if any (`mongodb://h:27017/mydb?x=1` → `mydb`). */
+export function dbNameFromUrl(url: string): string | undefined {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]+\/([^?]*)/.exec(url);
+  const name = match?.[1] ? decodeURIComponent(match[1]) : '';
+  return name.length > 0 ? name : undefined;
+}
+
+/** Options for {@link connectMongo}. */
+export interface ConnectMongoOptions {
+  /** Overrides the database from the URL (tests give each suite its own). */
+  dbName?: string;
+  /** Connection pool size; default 10. */
+  maxPoolSize?: number;
+  /** Fail the first connection after this many ms; default 10 000. */
+  serverSelectionTimeoutMS?: number;
+  /** Driver command monitoring, used by the benchmark to count insert commands. */
+  monitorCommands?: boolean;
+}
+
+/**
+ * Opens the one MongoDB connection of a process. The database is `dbName`, else the URL's path, else `logstream`.
+ * Resolves once the server answered, so a wrong URL fails at start with the driver's message.
+ */
+export async function connectMongo(url: string, options: ConnectMongoOptions = {}): Promise<mongoose.Connection> {
+  const connection = mongoose.createConnection(url, {
+    dbName: options.dbName ?? dbNameFromUrl(url) ?? DEFAULT_DB_NAME,
+    maxPoolSize: options.maxPoolSize ?? 10,
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
+    monitorCommands: options.monitorCommands ?? false,
+    autoIndex: false,
+    autoCreate: false,
+  });
+  await connection.asPromise();
+  return connection;
+}

@@ -1,0 +1,5 @@
+export * from './connection';
+export * from './meta-keys';
+export * from './models/log';
+export * from './models/rollup';
+export * from './models/index';

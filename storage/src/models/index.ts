@@ -1,0 +1,14 @@
+import type { Connection } from 'mongoose';
+import { logModel } from './log';
+import { rollupModel } from './rollup';
+
+/** Every model of a connection, created once and passed down. */
+export function createModels(connection: Connection) {
+  return { Log: logModel(connection), Rollup: rollupModel(connection) };
+}
+export type Models = ReturnType<typeof createModels>;
+
+/** Creates the indexes the product relies on (idempotent; safe at every start). */
+export async function ensureIndexes(models: Models): Promise<void> {
+  for (const model of Object.values(models)) await model.createIndexes();
+}

@@ -1,0 +1,42 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { LOG_LEVELS } from '@logstream/shared-types';
+
+/** Collection of stored logs. `_id` is derived (see `deriveLogId`), so a re-delivered log is a duplicate key. */
+export const logSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    service: { type: String, required: true },
+    instance: { type: String },
+    /** `service` or `service/instance`: the unit seq numbers count in. */
+    stream: { type: String, required: true },
+    seq: { type: Number },
+    level: { type: String, required: true, enum: LOG_LEVELS },
+    message: { type: String, required: true },
+    ts: { type: Date, required: true },
+    /** `ts` truncated to the minute: the rollup bucket, stored because `$dateTrunc` is not portable. */
+    minute: { type: Date, required: true },
+    receivedAt: { type: Date, required: true },
+    storedAt: { type: Date, required: true },
+    requestId: { type: String },
+    meta: { type: Schema.Types.Mixed },
+    batchId: { type: String, required: true },
+    /** `writer:flush` that first stored this log; lets a re-delivery finish that flush's rollup increments. */
+    flushRef: { type: String, required: true },
+  },
+  { collection: 'logs', versionKey: false, minimize: true, strict: true },
+);
+
+logSchema.index({ ts: -1 });
+logSchema.index({ service: 1, ts: -1 });
+logSchema.index({ level: 1, ts: -1 });
+logSchema.index({ requestId: 1 });
+logSchema.index({ stream: 1, seq: 1 });
+logSchema.index({ flushRef: 1 });
+
+export type LogDoc = InferSchemaType<typeof logSchema>;
+export type LogModel = Model<LogDoc>;
+
+/** The `logs` model on a given connection. */
+export function logModel(connection: Connection): LogModel {
+  return (connection.models.Log as LogModel | undefined) ?? connection.model<LogDoc>('Log', logSchema);
+}
