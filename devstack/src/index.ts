@@ -3,3 +3,4 @@ export * from './process-utils';
 export * from './redis';
 export * from './mongo';
 export * from './ferretdb';
+export * from './testing';

@@ -6,3 +6,4 @@ export * from './ingest';
 export * from './errors';
 export * from './env';
 export * from './queues';
+export * from './ops';

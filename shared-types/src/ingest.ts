@@ -25,6 +25,8 @@ export const AckState = z.object({
   persistedTill: z.int().nonnegative(),
   /** Gaps above ackTill, as inclusive ranges, lowest first (bounded). */
   missing: z.array(z.tuple([z.int(), z.int()])),
+  /** Ranges the producer is asked to resend (open replay requests), lowest first. */
+  replay: z.array(z.tuple([z.int(), z.int()])),
   /** Highest seq received at all. */
   highestSeq: z.int().nonnegative(),
   /** `ok` when nothing is missing, `partial` otherwise. */
@@ -44,6 +46,7 @@ export const IngestReceipt = z.object({
   persistedTill: z.int().nonnegative().optional(),
   missing: z.array(z.tuple([z.int(), z.int()])).optional(),
   status: z.enum(['ok', 'partial']).optional(),
+  replay: z.array(z.tuple([z.int(), z.int()])).optional(),
   /** ACK state of every numbered stream in the request. */
   streams: z.record(z.string(), AckState).optional(),
 });

@@ -3,3 +3,5 @@ export * from './meta-keys';
 export * from './models/log';
 export * from './models/rollup';
 export * from './models/index';
+export * from './models/replay';
+export * from './models/dead-letter';

@@ -1,10 +1,17 @@
 import type { Connection } from 'mongoose';
+import { deadLetterModel } from './dead-letter';
 import { logModel } from './log';
+import { replayModel } from './replay';
 import { rollupModel } from './rollup';
 
 /** Every model of a connection, created once and passed down. */
 export function createModels(connection: Connection) {
-  return { Log: logModel(connection), Rollup: rollupModel(connection) };
+  return {
+    Log: logModel(connection),
+    Rollup: rollupModel(connection),
+    Replay: replayModel(connection),
+    DeadLetter: deadLetterModel(connection),
+  };
 }
 export type Models = ReturnType<typeof createModels>;
 

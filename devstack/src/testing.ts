@@ -1,0 +1,77 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { repoRoot } from './paths';
+import { stopChild, waitFor } from './process-utils';
+
+/** Redis URL resolved by the integration setup. Throws (never skips) when the setup did not provide one. */
+export function testRedisUrl(): string {
+  const url = process.env.LOGSTREAM_TEST_REDIS_URL;
+  if (!url) throw new Error('LOGSTREAM_TEST_REDIS_URL is not set: run integration tests through jest (npm test)');
+  return url;
+}
+
+/** MongoDB-wire URL resolved by the integration setup, without a database. Throws when missing. */
+export function testMongoUrl(): string {
+  const url = process.env.LOGSTREAM_TEST_MONGO_URL;
+  if (!url) throw new Error('LOGSTREAM_TEST_MONGO_URL is not set: run integration tests through jest (npm test)');
+  return url;
+}
+
+/** A name no other test run uses: for queue prefixes and database names. */
+export function uniqueName(label: string): string {
+  return `t_${label}_${randomBytes(4).toString('hex')}`;
+}
+
+/** `mongodb://host:port/` + database. */
+export function mongoUrlWithDb(base: string, db: string): string {
+  return `${base.replace(/\/?(\?.*)?$/, '')}/${db}`;
+}
+
+/** A spawned app process with its collected output. */
+export interface AppProcess {
+  child: ChildProcess;
+  output: () => string;
+  stop: () => Promise<void>;
+  kill: (signal?: NodeJS.Signals) => Promise<void>;
+}
+
+/** Starts a built app (`ingestion-api`, `log-worker` …) from its dist with the given environment. */
+export function startApp(app: string, env: Record<string, string>): AppProcess {
+  const child = spawn(process.execPath, [path.join(repoRoot(), app, 'dist', 'main.js')], {
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let output = '';
+  const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return {
+    child,
+    output: () => output,
+    stop: () => stopChild(child, 10_000),
+    kill: async (signal = 'SIGKILL') => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      // The whole process group, as an operator's `kill -9 -PGID` would.
+      process.kill(-(child.pid as number), signal);
+      await exited;
+    },
+  };
+}
+
+/** Waits until `url` answers 200. */
+export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void> {
+  await waitFor(
+    async () => {
+      try {
+        return (await fetch(url)).ok;
+      } catch {
+        return false;
+      }
+    },
+    timeoutMs,
+    `${url} did not answer 200 within ${timeoutMs} ms`,
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * Test projects. `unit`: pure logic, colocated `*.test.ts`. `integration`: `*.int.test.ts` against the real Redis
+ * and the real MongoDB-wire server resolved by jest.global-setup.js (never mocked; missing services fail the run).
+ */
+const transform = {
+  '^.+\\.(t|j)sx?$': [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } },
+  ],
+};
+// Tests see workspace sources, not their builds.
+const moduleNameMapper = { '^@logstream/([a-z-]+)$': '<rootDir>/$1/src' };
+const ignored = ['/node_modules/', '/dist/', '/.next/', '/.cache/'];
+
+module.exports = {
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/*/src/**/*.test.tsx'],
+      testPathIgnorePatterns: [...ignored, '\\.int\\.test\\.ts$'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/*/src/**/*.int.test.ts', '<rootDir>/*/test/**/*.int.test.ts'],
+      testPathIgnorePatterns: ignored,
+      globalSetup: '<rootDir>/jest.global-setup.js',
+      globalTeardown: '<rootDir>/jest.global-teardown.js',
+      testTimeout: 120_000,
+    },
+  ],
+};

@@ -1,0 +1,2 @@
+// Placeholder until the producer client lands (issue 3).
+export {};

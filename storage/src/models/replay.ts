@@ -1,0 +1,30 @@
+import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
+import { REPLAY_STATUSES } from '@logstream/shared-types';
+
+/** Replay requests: gaps (or manual triggers) a producer is asked to resend. */
+export const replaySchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    stream: { type: String, required: true },
+    from: { type: Number, required: true },
+    to: { type: Number, required: true },
+    status: { type: String, required: true, enum: REPLAY_STATUSES },
+    origin: { type: String, required: true, enum: ['gap', 'manual'] },
+    createdAt: { type: Date, required: true },
+    requestedAt: { type: Date, default: null },
+    completedAt: { type: Date, default: null },
+    expiredAt: { type: Date, default: null },
+  },
+  { collection: 'replays', versionKey: false },
+);
+replaySchema.index({ status: 1, createdAt: -1 });
+replaySchema.index({ stream: 1, from: 1 });
+replaySchema.index({ createdAt: -1 });
+
+export type ReplayDoc = InferSchemaType<typeof replaySchema>;
+export type ReplayModel = Model<ReplayDoc>;
+
+/** The `replays` model on a given connection. */
+export function replayModel(connection: Connection): ReplayModel {
+  return (connection.models.Replay as ReplayModel | undefined) ?? connection.model<ReplayDoc>('Replay', replaySchema);
+}

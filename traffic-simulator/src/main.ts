@@ -1,0 +1,2 @@
+// Placeholder until the traffic simulator lands (issue 3).
+export {};
