@@ -19,7 +19,7 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/*/src/**/*.test.tsx'],
+      testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/*/src/**/*.test.tsx', '<rootDir>/dashboard/lib/**/*.test.ts'],
       testPathIgnorePatterns: [...ignored, '\\.int\\.test\\.ts$'],
     },
     {

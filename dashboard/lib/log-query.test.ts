@@ -1,0 +1,129 @@
+import {
+  decodeCursor,
+  encodeCursor,
+  escapeRegex,
+  histogramPipeline,
+  parseLogSearch,
+  toMongoFilter,
+  toPageFilter,
+  toQueryString,
+} from './log-query';
+
+const now = new Date('2026-11-22T10:40:00.000Z');
+
+describe('parseLogSearch', () => {
+  it('defaults to the last 24 h, all services and levels, 50 rows', () => {
+    const { search, issues } = parseLogSearch({}, now);
+    expect(issues).toEqual([]);
+    expect(search.range).toBe('24h');
+    expect(search.to).toEqual(now);
+    expect(search.from).toEqual(new Date('2026-11-21T10:40:00.000Z'));
+    expect(search.services).toEqual([]);
+    expect(search.levels).toEqual([]);
+    expect(search.limit).toBe(50);
+    expect(toMongoFilter(search)).toEqual({ ts: { $gte: search.from, $lt: now } });
+  });
+
+  it('reads repeated and comma-separated multi-selects, dedupes them and keeps level order', () => {
+    const params = new URLSearchParams('service=payment&service=auth,payment&level=error&level=debug,error');
+    const { search } = parseLogSearch(params, now);
+    expect(search.services).toEqual(['auth', 'payment']);
+    expect(search.levels).toEqual(['debug', 'error']);
+    expect(toMongoFilter(search)).toMatchObject({ service: { $in: ['auth', 'payment'] }, level: { $in: ['debug', 'error'] } });
+  });
+
+  it('uses equality for a single service and level (so {service, ts} and {level, ts} indexes apply)', () => {
+    const { search } = parseLogSearch({ service: 'payment', level: 'warn', range: '15m' }, now);
+    const filter = toMongoFilter(search);
+    expect(filter.service).toBe('payment');
+    expect(filter.level).toBe('warn');
+    expect(filter.ts).toEqual({ $gte: new Date('2026-11-22T10:25:00.000Z'), $lt: now });
+  });
+
+  it('prefers an absolute from/to over a preset and reads zone-less datetime-local input as UTC', () => {
+    const { search } = parseLogSearch({ range: '7d', from: '2026-11-22T10:30', to: '2026-11-22T10:35:00Z' }, now);
+    expect(search.range).toBeNull();
+    expect(search.from.toISOString()).toBe('2026-11-22T10:30:00.000Z');
+    expect(search.to.toISOString()).toBe('2026-11-22T10:35:00.000Z');
+  });
+
+  it('reports bad fields and falls back instead of throwing', () => {
+    const { search, issues } = parseLogSearch(
+      { service: 'Not A Slug', level: 'loud', limit: '7', from: 'yesterday', cursor: 'zzz' },
+      now,
+    );
+    expect(search.services).toEqual([]);
+    expect(search.levels).toEqual([]);
+    expect(search.limit).toBe(50);
+    expect(search.cursor).toBeNull();
+    expect(issues.map((i) => i.split(':')[0])).toEqual(['service', 'level', 'from', 'cursor', 'limit']);
+  });
+
+  it('swaps an inverted range for the hour before `to`', () => {
+    const { search, issues } = parseLogSearch({ from: '2026-11-22T11:00:00Z', to: '2026-11-22T10:00:00Z' }, now);
+    expect(issues).toHaveLength(1);
+    expect(search.from.toISOString()).toBe('2026-11-22T09:00:00.000Z');
+  });
+});
+
+describe('text search', () => {
+  it('escapes regex metacharacters so user text is matched literally and case-insensitively', () => {
+    const { search } = parseLogSearch({ q: 'a.b*(c)[d]$^|+?{1}\\/-' }, now);
+    const filter = toMongoFilter(search) as { message: { $regex: string; $options: string } };
+    expect(filter.message.$options).toBe('i');
+    const re = new RegExp(filter.message.$regex, filter.message.$options);
+    expect(re.test('xx A.B*(C)[D]$^|+?{1}\\/- yy')).toBe(true);
+    expect(re.test('aXb')).toBe(false);
+  });
+
+  it('never lets a catastrophic pattern through as a pattern', () => {
+    expect(escapeRegex('(a+)+$')).toBe('\\(a\\+\\)\\+\\$');
+  });
+
+  it('matches requestId exactly', () => {
+    const { search } = parseLogSearch({ requestId: 'req_abc123' }, now);
+    expect(toMongoFilter(search).requestId).toBe('req_abc123');
+  });
+});
+
+describe('cursor pagination', () => {
+  it('round-trips ids containing @ : / through the cursor', () => {
+    const cursor = { ts: new Date('2026-11-22T10:32:00.123Z'), id: 'payment/eu-1@42' };
+    expect(decodeCursor(encodeCursor(cursor))).toEqual(cursor);
+    const other = { ts: cursor.ts, id: 'b_1:3' };
+    expect(decodeCursor(encodeCursor(other))).toEqual(other);
+  });
+
+  it('adds a keyset condition on (ts, _id) and no skip', () => {
+    const cursor = { ts: new Date('2026-11-22T10:32:00.000Z'), id: 'auth@7' };
+    const { search } = parseLogSearch({ cursor: encodeCursor(cursor) }, now);
+    expect(toPageFilter(search)).toEqual({
+      $and: [toMongoFilter(search), { $or: [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: 'auth@7' } }] }],
+    });
+  });
+});
+
+describe('histogramPipeline', () => {
+  it('groups by the stored minute with $sum only', () => {
+    const { search } = parseLogSearch({ service: 'auth' }, now);
+    const pipeline = histogramPipeline(search);
+    expect(pipeline[0]).toEqual({ $match: toMongoFilter(search) });
+    expect(JSON.stringify(pipeline)).not.toMatch(/\$dateTrunc|\$facet|\$avg/);
+    expect(pipeline[1]).toEqual({ $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } } });
+  });
+});
+
+describe('toQueryString', () => {
+  it('reproduces the same search from its own URL', () => {
+    const params = { service: ['auth', 'payment'], level: 'error', from: '2026-11-22T10:30:00Z', to: '2026-11-22T10:35:00Z', q: 'timeout', limit: '100' };
+    const { search } = parseLogSearch(params, now);
+    const again = parseLogSearch(new URLSearchParams(toQueryString(search).slice(1)), new Date(0)).search;
+    expect(again).toEqual(search);
+  });
+
+  it('omits defaults and applies overrides', () => {
+    const { search } = parseLogSearch({}, now);
+    expect(toQueryString(search)).toBe('');
+    expect(toQueryString(search, { range: '1h' })).toBe('?range=1h');
+  });
+});
