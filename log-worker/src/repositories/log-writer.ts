@@ -80,6 +80,8 @@ function countByBucket(docs: Pick<LogDocument, 'minute' | 'service' | 'level'>[]
 export class LogWriter {
   /** Highest flush number per writer of this process whose increments are known to be applied. */
   private readonly applied = new Map<string, number>();
+  /** Rollup buckets known to exist, so that only new minutes pay for an upsert. */
+  private readonly knownBuckets = new Set<string>();
 
   constructor(private readonly models: Models) {}
 
@@ -127,19 +129,24 @@ export class LogWriter {
           { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, n: { $sum: 1 } } },
         ])
         .toArray();
-      await this.applyIncrements(
+      const applied = await this.applyIncrements(
         counts.map((c) => ({ ...c._id, n: c.n })),
         writerId,
         flush,
       );
-      recovered += 1;
+      if (applied > 0) recovered += 1;
     }
     return recovered;
   }
 
-  /** One bulk write: per bucket, `$inc` unless this writer's flush mark there is already at `flush`. */
-  private async applyIncrements(buckets: BucketCount[], writerId: string, flush: number): Promise<void> {
-    if (buckets.length === 0) return;
+  /**
+   * Per bucket, `$inc` unless this writer's flush mark there is already at `flush`; returns how many buckets received
+   * the increment (the others had it already). Written so that no operation can fail with a duplicate key: FerretDB
+   * stops an unordered update batch at its first error, which would silently skip the buckets after it.
+   */
+  private async applyIncrements(buckets: BucketCount[], writerId: string, flush: number): Promise<number> {
+    if (buckets.length === 0) return 0;
+    await this.ensureBuckets(buckets);
     const mark = `hw.${writerId}`;
     const operations: AnyBulkWriteOperation<RollupDoc>[] = buckets.map((bucket) => ({
       updateOne: {
@@ -147,19 +154,34 @@ export class LogWriter {
           _id: rollupId(bucket.minute, bucket.service, bucket.level),
           $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }],
         },
-        update: {
-          $inc: { count: bucket.n },
-          $set: { [mark]: flush },
-          $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level },
-        },
+        update: { $inc: { count: bucket.n }, $set: { [mark]: flush } },
+      },
+    }));
+    const result = await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+    return result.modifiedCount;
+  }
+
+  /** Creates missing bucket documents (count 0). Two workers may race to create one: the loser just tries again. */
+  private async ensureBuckets(buckets: BucketCount[]): Promise<void> {
+    const missing = buckets.filter((b) => !this.knownBuckets.has(rollupId(b.minute, b.service, b.level)));
+    if (missing.length === 0) return;
+    const operations = missing.map((bucket) => ({
+      updateOne: {
+        filter: { _id: rollupId(bucket.minute, bucket.service, bucket.level) },
+        update: { $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level, count: 0 } },
         upsert: true,
       },
     }));
-    try {
-      await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
-    } catch (error) {
-      // A duplicate key here means the bucket exists with a mark at or past `flush`: already applied.
-      duplicateIndexes(error);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+        break;
+      } catch (error) {
+        duplicateIndexes(error);
+        if (attempt >= 3) throw error;
+      }
     }
+    if (this.knownBuckets.size > 50_000) this.knownBuckets.clear();
+    for (const bucket of missing) this.knownBuckets.add(rollupId(bucket.minute, bucket.service, bucket.level));
   }
 }

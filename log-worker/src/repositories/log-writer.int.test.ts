@@ -1,0 +1,127 @@
+import type { Connection } from 'mongoose';
+import type { JobLog } from '@logstream/shared-types';
+import { connectMongo, createModels, ensureIndexes, minuteOf, type Models } from '@logstream/storage';
+import { testMongoUrl, uniqueName } from '@logstream/devstack';
+import { LogWriter, type PendingLog } from './log-writer';
+
+const LEVELS = ['info', 'warn', 'error'] as const;
+
+function makeBatch(service: string, fromSeq: number, count: number): PendingLog[] {
+  const receivedAt = new Date();
+  return Array.from({ length: count }, (_, i) => {
+    const seq = fromSeq + i;
+    const log: JobLog = {
+      id: `${service}@${seq}`,
+      service,
+      seq,
+      level: LEVELS[seq % LEVELS.length] as JobLog['level'],
+      message: `message ${seq}`,
+      // Spread over two minutes so that batches touch several rollup buckets.
+      ts: new Date(Date.UTC(2026, 10, 22, 10, 31 + (seq % 2), seq % 60)).toISOString(),
+      meta: { 'http.status': 200, $ref: 'x' },
+    };
+    return { log, batchId: 'batch-1', receivedAt };
+  });
+}
+
+/** Rollup totals and raw counts per service|level; they must always be equal. */
+async function countsBoth(models: Models) {
+  const raw = await models.Log.aggregate<{ _id: { s: string; l: string }; n: number }>([
+    { $group: { _id: { s: '$service', l: '$level' }, n: { $sum: 1 } } },
+  ]);
+  const rolled = await models.Rollup.aggregate<{ _id: { s: string; l: string }; n: number }>([
+    { $group: { _id: { s: '$service', l: '$level' }, n: { $sum: '$count' } } },
+  ]);
+  const asMap = (rows: { _id: { s: string; l: string }; n: number }[]) =>
+    Object.fromEntries(rows.map((r) => [`${r._id.s}|${r._id.l}`, r.n]).sort());
+  return { raw: asMap(raw), rolled: asMap(rolled) };
+}
+
+describe('LogWriter against the MongoDB-wire server', () => {
+  let connection: Connection;
+  let models: Models;
+
+  beforeEach(async () => {
+    connection = await connectMongo(testMongoUrl(), { dbName: uniqueName('writer') });
+    models = createModels(connection);
+    await ensureIndexes(models);
+  });
+
+  afterEach(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('stores every log once, with minute buckets, encoded meta keys and rollups equal to raw counts', async () => {
+    const writer = new LogWriter(models);
+    const first = await writer.write(makeBatch('auth', 1, 50), 'w1-0', 1);
+    await writer.write(makeBatch('auth', 51, 50), 'w1-0', 2);
+    expect(first.inserted).toHaveLength(50);
+    expect(await models.Log.countDocuments()).toBe(100);
+    const doc = await models.Log.findById('auth@7').lean();
+    expect(doc?.minute).toEqual(minuteOf(new Date(doc!.ts)));
+    expect(Object.keys(doc?.meta as object).sort()).toEqual(['http\uff0estatus', '\uff04ref']);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+    expect(Object.values(rolled).reduce((a, b) => a + b, 0)).toBe(100);
+  });
+
+  it('stores nothing twice when a batch is delivered again, by the same or a new process', async () => {
+    await new LogWriter(models).write(makeBatch('auth', 1, 40), 'w1-0', 1);
+    const again = await new LogWriter(models).write(makeBatch('auth', 1, 40), 'w2-0', 1);
+    expect(again.inserted).toHaveLength(0);
+    expect(again.duplicates).toHaveLength(40);
+    expect(await models.Log.countDocuments()).toBe(40);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+  });
+
+  it('completes the rollups of a flush that crashed between its insert and its increments', async () => {
+    // What a worker killed right after insertMany leaves behind: documents, no increments.
+    const interrupted = makeBatch('payment', 1, 30);
+    const writer = new LogWriter(models);
+    const storedOnly = interrupted.slice(0, 20).map((p) => ({
+      _id: p.log.id,
+      service: p.log.service,
+      stream: p.log.service,
+      seq: p.log.seq,
+      level: p.log.level,
+      message: p.log.message,
+      ts: new Date(p.log.ts),
+      minute: minuteOf(new Date(p.log.ts)),
+      receivedAt: p.receivedAt,
+      storedAt: new Date(),
+      batchId: p.batchId,
+      flushRef: 'dead0000-3:17',
+    }));
+    await models.Log.collection.insertMany(storedOnly as never[]);
+    expect((await countsBoth(models)).rolled).toEqual({});
+
+    // The re-delivered jobs reach two different workers, each seeing some of the duplicates.
+    const a = await writer.write(interrupted.slice(0, 25), 'w3-0', 1);
+    const b = await new LogWriter(models).write(interrupted.slice(10, 30), 'w4-1', 1);
+    expect(a.recoveredFlushes).toBe(1);
+    // b sees duplicates of the dead flush and of a's flush: both already counted, so nothing is re-applied.
+    expect(b.recoveredFlushes).toBe(0);
+    expect(await models.Log.countDocuments()).toBe(30);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+  });
+
+  it('does not re-apply a flush whose increments landed before the crash', async () => {
+    const batch = makeBatch('notify', 1, 30);
+    await new LogWriter(models).write(batch, 'w5-0', 1);
+    // A new process (no memory of what was applied) sees all 30 as duplicates pointing at w5-0:1.
+    const replay = await new LogWriter(models).write(batch, 'w6-0', 1);
+    expect(replay.recoveredFlushes).toBe(0);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+    expect(rolled['notify|info']).toBe(10);
+  });
+
+  it('fails loudly on errors other than duplicates', async () => {
+    const batch = makeBatch('auth', 1, 2);
+    (batch[0] as PendingLog).log.ts = 'not a date';
+    await expect(new LogWriter(models).write(batch, 'w7-0', 1)).rejects.toThrow();
+  });
+});
