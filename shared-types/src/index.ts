@@ -7,3 +7,5 @@ export * from './errors';
 export * from './env';
 export * from './queues';
 export * from './ops';
+export * from './api-keys';
+export * from './dead-letters';
