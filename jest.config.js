@@ -13,6 +13,8 @@ const moduleNameMapper = { '^@logstream/([a-z-]+)$': '<rootDir>/$1/src' };
 const ignored = ['/node_modules/', '/dist/', '/.next/', '/.cache/'];
 
 module.exports = {
+  // Integration and browser tests start processes; unit tests finish in milliseconds either way.
+  testTimeout: 120_000,
   projects: [
     {
       displayName: 'unit',
@@ -31,7 +33,6 @@ module.exports = {
       testPathIgnorePatterns: ignored,
       globalSetup: '<rootDir>/jest.global-setup.js',
       globalTeardown: '<rootDir>/jest.global-teardown.js',
-      testTimeout: 120_000,
     },
   ],
 };
