@@ -15,6 +15,18 @@ export const ApiConfig = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** First retry delay of a failed job, doubled each attempt. Default 1000 ms. */
   JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
+  /** Ingest needs a per-service API key (`x-api-key` or `Authorization: Bearer`). Default true. */
+  AUTH_REQUIRED: envFlag(true),
+  /** Key of the admin routes (/control, /admin/queues, /keys, /dead-letters). Unset: those are open only when AUTH_REQUIRED=false. Default unset. */
+  ADMIN_KEY: z.string().min(16, 'ADMIN_KEY must be at least 16 characters').optional(),
+  /** How long an API key lookup is cached in memory (also how long a revoked key may still pass). Default 5000 ms. */
+  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+  /** Ingest requests per second per API key (per client IP when auth is off); 0 turns rate limiting off. Default 200. */
+  RATE_LIMIT_PER_SEC: z.coerce.number().int().min(0).default(200),
+  /** Extra requests per key allowed over any 10 s once the per-second allowance is spent. Default 400. */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(400),
+  /** Origin of the dashboard, the only one CORS allows (with its localhost/127.0.0.1 twin). Default http://localhost:3001. */
+  DASHBOARD_ORIGIN: z.string().url().default('http://localhost:3001'),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */

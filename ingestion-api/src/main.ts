@@ -1,6 +1,9 @@
 import { Queue } from 'bullmq';
 import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
 import { createApp } from './app';
+import { createOperations } from './http/create-operations';
+import { operationRoutes } from './http/operation-routes';
+import { mountOperations } from './http/operations';
 import { loadConfig } from './config';
 import { createLogger } from './logger';
 import { createRedis } from './redis';
@@ -22,7 +25,13 @@ async function main(): Promise<void> {
     },
   });
   const ingest = new IngestService(queue);
-  const app = createApp({ routes: routes({ redis, ingest }), logger, development: config.NODE_ENV === 'development' });
+  const operations = createOperations({ config, redis, ingestQueue: queue, logger });
+  const app = createApp({
+    routes: [...routes({ redis, ingest }), ...operationRoutes(operations.routes)],
+    logger,
+    development: config.NODE_ENV === 'development',
+    before: (expressApp) => mountOperations(expressApp, operations.mount),
+  });
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info({ port: config.PORT, queue: QUEUE_NAMES.ingest, prefix: config.QUEUE_PREFIX }, 'ingestion API listening'),
   );
@@ -31,6 +40,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     server.close();
     await queue.close();
+    await operations.close();
     await redis.quit();
     process.exit(0);
   };

@@ -1,0 +1,74 @@
+import cors from 'cors';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Queue } from 'bullmq';
+import { adminGuard } from '../auth/admin-guard';
+import { ingestGuard } from '../auth/ingest-guard';
+import type { KeyAuthenticator } from '../auth/key-authenticator';
+import { BOARD_PATH, queueBoard } from '../board/queue-board';
+import type { ApiMetrics } from '../metrics/api-metrics';
+import { httpMetrics } from '../metrics/http-metrics';
+import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
+
+/** Routes that need the admin key. */
+export const ADMIN_PATHS = ['/control', '/keys', '/dead-letters'];
+
+/** Everything the operational middleware needs, built in main.ts. */
+export interface OperationsDeps {
+  logger: Logger;
+  metrics: ApiMetrics;
+  authenticator: KeyAuthenticator;
+  limiter?: IngestRateLimiter;
+  authRequired: boolean;
+  adminKeySet: boolean;
+  dashboardOrigin: string;
+  queues: { ingest: Queue; deadLetter: Queue };
+}
+
+/** The dashboard's origin and its twin on the other loopback name (localhost ↔ 127.0.0.1). */
+export function allowedOrigins(dashboardOrigin: string): string[] {
+  const origin = new URL(dashboardOrigin);
+  const origins = [origin.origin];
+  const twin = { localhost: '127.0.0.1', '127.0.0.1': 'localhost' }[origin.hostname];
+  if (twin) {
+    origin.hostname = twin;
+    origins.push(origin.origin);
+  }
+  return origins;
+}
+
+/**
+ * Mounts, before the route table: CORS for the dashboard, request metrics and `GET /metrics`, the admin guard in
+ * front of the admin routes and the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`.
+ * Pass as `createApp({ before: (app) => mountOperations(app, deps) })`.
+ */
+export function mountOperations(app: Express, deps: OperationsDeps): void {
+  const log = deps.logger.child({ module: 'operations' });
+  if (!deps.authRequired) log.warn('AUTH_REQUIRED=false: POST /ingest accepts requests without an API key');
+  if (!deps.adminKeySet) {
+    if (deps.authRequired) log.warn('no ADMIN_KEY: admin routes (/control, /admin/queues, /keys, /dead-letters) refuse every request');
+    else log.warn('no ADMIN_KEY and AUTH_REQUIRED=false: admin routes are open to anyone who can reach the API');
+  }
+
+  app.use(
+    cors({
+      origin: allowedOrigins(deps.dashboardOrigin),
+      allowedHeaders: ['Content-Type', 'Authorization', 'X-Api-Key'],
+      exposedHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+  app.use(httpMetrics(deps.metrics));
+  app.get('/metrics', async (_req, res) => {
+    res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+
+  const guard = { authenticator: deps.authenticator, adminKeySet: deps.adminKeySet, authRequired: deps.authRequired };
+  app.use(ADMIN_PATHS, adminGuard(guard));
+  app.use(BOARD_PATH, adminGuard({ ...guard, basic: true }), queueBoard(deps.queues));
+
+  app.post(
+    '/ingest',
+    ...ingestGuard({ authenticator: deps.authenticator, authRequired: deps.authRequired, limiter: deps.limiter }),
+  );
+}
