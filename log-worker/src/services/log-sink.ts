@@ -10,7 +10,7 @@ export interface LogSinkOptions {
   flushMs: number;
   lanes: number;
   /** Called after each successful flush (metrics, ACK watermarks, live events). */
-  onFlushed?: (result: WriteResult, durationMs: number) => Promise<void> | void;
+  onFlushed?: (result: WriteResult, durationMs: number, items: PendingLog[]) => Promise<void> | void;
 }
 
 /**
@@ -68,7 +68,7 @@ export class LogSink {
       if (result.recoveredFlushes > 0) {
         this.logger.info({ recovered: result.recoveredFlushes }, 'completed rollups of interrupted flushes');
       }
-      await this.options.onFlushed?.(result, durationMs);
+      await this.options.onFlushed?.(result, durationMs, items);
     } catch (error) {
       this.logger.warn({ err: error, lane, flush, items: items.length }, 'flush failed; its jobs will be retried');
       throw error;
