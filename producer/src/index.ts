@@ -1,2 +1,15 @@
-// Placeholder until the producer client lands (issue 3).
-export {};
+export { createProducer, Producer } from './producer';
+export {
+  ProducerOptions,
+  ChaosOptions,
+  type ProducerOptionsInput,
+  type ProducerConfig,
+  type CloseOptions,
+  type CloseResult,
+} from './options';
+export { InvalidLogError, type LogFields } from './log-entry';
+export { ApiError } from './http-client';
+export type { ProducerStats } from './stats';
+export { backoffDelay, parseRetryAfter, retryDelay, type BackoffPolicy } from './backoff';
+export { normalizeRanges, type SeqRange } from './ranges';
+export { readSpool, stateFileOf, type SpoolState } from './spool';

@@ -1,0 +1,84 @@
+import type { AckState, IngestReceipt } from '@logstream/shared-types';
+import type { PendingBuffer } from './pending-buffer';
+import { clipBelow } from './ranges';
+
+/** What applying one ACK state changed, for the producer's counters and events. */
+export interface AckEffects {
+  /** Logs newly known received. */
+  acknowledged: number;
+  /** Logs forgotten because persistedTill covered them. */
+  persisted: number;
+  /** Logs queued again because the API listed them as missing. */
+  resentMissing: number;
+  /** Logs queued again because the API asked for them in `replay`. */
+  resentReplay: number;
+  /** Logs queued again because the API no longer knows them (its state was lost). */
+  resentForgotten: number;
+}
+
+/** Context of {@link applyAckState}. */
+export interface AckContext {
+  /** Highest persistedTill seen so far; logs at or below it are already gone. */
+  persistedFloor: number;
+  now: number;
+  /** A log sent more recently than this is not sent again on a `replay` request (the request may predate it). */
+  replayCooldownMs: number;
+  /** True when the state comes from `GET /ack` with nothing in flight, so it is not older than any receipt. */
+  authoritative: boolean;
+}
+
+/**
+ * Applies an ACK state to the held logs: forgets what is persisted, marks what is received, and queues for resend
+ * what the API reports missing (only logs whose request never got an answer), what it asks to replay, and — from
+ * an authoritative poll — received logs above its `highestSeq` (it lost them, e.g. Redis was flushed).
+ */
+export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckContext): AckEffects {
+  const effects: AckEffects = {
+    acknowledged: 0,
+    persisted: 0,
+    resentMissing: 0,
+    resentReplay: 0,
+    resentForgotten: 0,
+  };
+  if (state.persistedTill > ctx.persistedFloor) effects.persisted = buffer.dropThrough(state.persistedTill);
+  const floor = Math.max(ctx.persistedFloor, state.persistedTill);
+  if (state.ackTill > floor) {
+    for (const entry of buffer.inRanges([[floor + 1, state.ackTill]])) {
+      if (buffer.markReceived(entry.seq)) effects.acknowledged += 1;
+    }
+  }
+  const missing = buffer.inRanges(clipBelow(state.missing, floor)).filter((entry) => entry.state === 'sent');
+  effects.resentMissing = buffer.requeue(missing.map((entry) => entry.seq));
+  const replay = buffer
+    .inRanges(clipBelow(state.replay, floor))
+    .filter((entry) => ctx.now - entry.lastSentAt >= ctx.replayCooldownMs);
+  effects.resentReplay = buffer.requeue(replay.map((entry) => entry.seq));
+  if (ctx.authoritative) {
+    const forgotten: number[] = [];
+    for (const entry of buffer.all()) {
+      if (entry.seq > state.highestSeq && entry.state === 'received') forgotten.push(entry.seq);
+    }
+    effects.resentForgotten = buffer.requeue(forgotten);
+  }
+  return effects;
+}
+
+/**
+ * The ACK state of `stream` carried by a receipt: its entry in `streams`, else the top-level fields (a request with
+ * one numbered stream). Undefined when the API sent none (a server without the ACK protocol).
+ */
+export function ackStateOfReceipt(receipt: IngestReceipt, stream: string): AckState | undefined {
+  const own = receipt.streams?.[stream];
+  if (own) return own;
+  if (receipt.ackTill === undefined) return undefined;
+  return {
+    stream,
+    ackTill: receipt.ackTill,
+    persistedTill: receipt.persistedTill ?? 0,
+    missing: receipt.missing ?? [],
+    replay: receipt.replay ?? [],
+    // Not carried at top level; ackTill is a safe lower bound (only authoritative polls use highestSeq).
+    highestSeq: receipt.ackTill,
+    status: receipt.status ?? 'ok',
+  };
+}
