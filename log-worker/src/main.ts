@@ -1,25 +1,34 @@
-import { Worker } from 'bullmq';
-import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
+import { Queue, Worker } from 'bullmq';
+import { QUEUE_NAMES, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
 import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
 import { createLogger } from './logger';
+import { WorkerMetrics } from './metrics/worker-metrics';
 import { createIngestProcessor } from './processors/ingest-processor';
 import { createRedis } from './redis';
 import { LogWriter } from './repositories/log-writer';
+import { DeadLetters } from './services/dead-letters';
 import { LogSink } from './services/log-sink';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'log-worker', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-  const mongo = await connectMongo(config.MONGO_URL);
+  const mongo = await connectMongo(config.MONGO_URL, { monitorCommands: true });
+  const metrics = new WorkerMetrics();
+  metrics.watchMongo(mongo);
   const models = createModels(mongo);
   await ensureIndexes(models);
   const redis = createRedis(config.REDIS_URL, 'worker');
 
   const sink = new LogSink(
     new LogWriter(models),
-    { batchSize: config.BATCH_SIZE, flushMs: config.FLUSH_MS, lanes: config.FLUSH_LANES },
+    {
+      batchSize: config.BATCH_SIZE,
+      flushMs: config.FLUSH_MS,
+      lanes: config.FLUSH_LANES,
+      onFlushed: (result, durationMs, items) => metrics.observeFlush(result, durationMs, items),
+    },
     logger.child({ module: 'sink' }),
   );
   const worker = new Worker<IngestJobData>(QUEUE_NAMES.ingest, createIngestProcessor(sink), {
@@ -34,6 +43,10 @@ async function main(): Promise<void> {
     logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, { connection: redis, prefix: config.QUEUE_PREFIX });
+  const deadLetters = new DeadLetters(models, deadLetterQueue, logger.child({ module: 'dead-letters' }), metrics);
+  deadLetters.attach(worker);
+  metrics.watchWorker(worker, () => sink.buffered);
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
@@ -42,6 +55,7 @@ async function main(): Promise<void> {
       redis: async () => void (await redis.ping()),
       mongo: async () => void (await mongo.db?.admin().ping()),
     },
+    metrics: () => metrics.render(),
   });
   logger.info(
     { db: mongo.name, batchSize: config.BATCH_SIZE, flushMs: config.FLUSH_MS, lanes: config.FLUSH_LANES, health: health.address() },
@@ -52,6 +66,8 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing active jobs and flushing');
     await worker.close();
     await sink.close();
+    await deadLetters.drain();
+    await deadLetterQueue.close();
     health.close();
     await mongo.close();
     await redis.quit();
