@@ -1,3 +1,4 @@
+import type { PipelineStage } from 'mongoose';
 import { z } from 'zod';
 import { LOG_LEVELS, ServiceName, type LogLevel } from '@logstream/shared-types';
 
@@ -165,7 +166,7 @@ export function toPageFilter(search: LogSearch): MongoFilter {
 export const PAGE_SORT = { ts: -1, _id: -1 } as const;
 
 /** Aggregation of the search's volume per stored `minute` bucket (no `$dateTrunc`: FerretDB lacks it). */
-export function histogramPipeline(search: LogSearch): Record<string, unknown>[] {
+export function histogramPipeline(search: LogSearch): PipelineStage[] {
   return [
     { $match: toMongoFilter(search) },
     { $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } } },

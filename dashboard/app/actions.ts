@@ -1,0 +1,34 @@
+'use server';
+import { revalidatePath } from 'next/cache';
+import { ControlRequest, FaultState, ReplayRequest, ReplayTrigger, type FaultAction } from '@logstream/shared-types';
+import { apiPost } from '@/lib/api';
+
+/** Result of a server action, shown next to the control that ran it. */
+export type ActionResult = { ok: boolean; message: string; at: number };
+
+/** Runs a fault-injection action through `POST /control` (the admin key never leaves the server). */
+export async function runControl(action: FaultAction, durationMs?: number): Promise<ActionResult> {
+  const body = ControlRequest.safeParse({ action, ...(durationMs ? { durationMs } : {}) });
+  if (!body.success) return { ok: false, message: body.error.issues[0]?.message ?? 'invalid action', at: Date.now() };
+  const result = await apiPost('/control', body.data, FaultState);
+  if (!result.ok) return { ok: false, message: `${action} failed: ${result.error}`, at: Date.now() };
+  revalidatePath('/');
+  return { ok: true, message: `${action} sent`, at: Date.now() };
+}
+
+/** Form action of the manual replay form: validates, then `POST /replays`. */
+export async function triggerReplay(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
+  const parsed = ReplayTrigger.safeParse({
+    stream: String(form.get('stream') ?? '').trim(),
+    from: Number(form.get('from')),
+    to: Number(form.get('to')),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'invalid'}`, at: Date.now() };
+  }
+  const result = await apiPost('/replays', parsed.data, ReplayRequest);
+  if (!result.ok) return { ok: false, message: `Replay not requested: ${result.error}`, at: Date.now() };
+  revalidatePath('/replay');
+  return { ok: true, message: `Replay ${result.data.id} of ${result.data.stream} ${result.data.from}–${result.data.to} is ${result.data.status}`, at: Date.now() };
+}
