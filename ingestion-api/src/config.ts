@@ -9,6 +9,8 @@ export const ApiConfig = z.object({
   HOST: z.string().default('0.0.0.0'),
   /** Redis for the queue and ACK state. Default redis://127.0.0.1:6379. */
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** MongoDB, for replay requests (never needed by ingest itself). Default mongodb://127.0.0.1:27017. */
+  MONGO_URL: z.string().startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
   /** BullMQ key prefix. Default `logstream`. */
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
   /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */

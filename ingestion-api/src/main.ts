@@ -1,4 +1,6 @@
 import { Queue } from 'bullmq';
+import { AckStore } from '@logstream/ack-store';
+import { connectMongo, createModels, type Models } from '@logstream/storage';
 import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
 import { createApp } from './app';
 import { createOperations } from './http/create-operations';
@@ -9,6 +11,7 @@ import { createLogger } from './logger';
 import { createRedis } from './redis';
 import { routes } from './routes';
 import { IngestService } from './services/ingest-service';
+import { ReplayService } from './services/replay-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,10 +27,16 @@ async function main(): Promise<void> {
       removeOnFail: false,
     },
   });
-  const ingest = new IngestService(queue);
+  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
+  const ingest = new IngestService(queue, ack);
+  // Connected in the background: ingest never waits for MongoDB; the replay routes answer 503 until it is there.
+  const mongo = connectMongo(config.MONGO_URL);
+  mongo.catch((error: unknown) => logger.error({ err: error }, 'MongoDB unreachable; /replays answers 503'));
+  let models: Promise<Models> | undefined;
+  const replays = new ReplayService(() => (models ??= mongo.then(createModels)), ack);
   const operations = createOperations({ config, redis, ingestQueue: queue, logger });
   const app = createApp({
-    routes: [...routes({ redis, ingest }), ...operationRoutes(operations.routes)],
+    routes: [...routes({ redis, ingest, replays }), ...operationRoutes(operations.routes)],
     logger,
     development: config.NODE_ENV === 'development',
     before: (expressApp) => mountOperations(expressApp, operations.mount),
@@ -42,6 +51,7 @@ async function main(): Promise<void> {
     await queue.close();
     await operations.close();
     await redis.quit();
+    await mongo.then((connection) => connection.close()).catch(() => undefined);
     process.exit(0);
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));

@@ -26,6 +26,12 @@ export const WorkerConfig = z
     MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(10),
     /** Port of the worker's /health, /ready and /metrics. Default 3002; 0 picks a free one. */
     HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    /** A gap in a stream's seqs, or a log received and not stored, older than this becomes a replay request. Default 5000 ms. */
+    REPLAY_AFTER_MS: z.coerce.number().int().min(100).default(5_000),
+    /** An open replay request not completed within this is marked expired. Default 600000 ms (10 min). */
+    REPLAY_EXPIRE_MS: z.coerce.number().int().min(1000).default(600_000),
+    /** How often the replay watcher examines streams. Default 1000 ms. */
+    REPLAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
     /** pino level. Default `info`. */
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */

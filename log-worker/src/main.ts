@@ -1,4 +1,5 @@
 import { Queue, Worker } from 'bullmq';
+import { AckStore } from '@logstream/ack-store';
 import { QUEUE_NAMES, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
 import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { loadConfig } from './config';
@@ -9,7 +10,9 @@ import { createIngestProcessor } from './processors/ingest-processor';
 import { createRedis } from './redis';
 import { LogWriter } from './repositories/log-writer';
 import { DeadLetters } from './services/dead-letters';
+import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
+import { ReplayWatcher } from './services/replay-watcher';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -20,6 +23,7 @@ async function main(): Promise<void> {
   const models = createModels(mongo);
   await ensureIndexes(models);
   const redis = createRedis(config.REDIS_URL, 'worker');
+  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
 
   const sink = new LogSink(
     new LogWriter(models),
@@ -27,7 +31,10 @@ async function main(): Promise<void> {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
       lanes: config.FLUSH_LANES,
-      onFlushed: (result, durationMs, items) => metrics.observeFlush(result, durationMs, items),
+      onFlushed: async (result, durationMs, items) => {
+        await recordPersisted(ack, result);
+        metrics.observeFlush(result, durationMs, items);
+      },
     },
     logger.child({ module: 'sink' }),
   );
@@ -47,6 +54,20 @@ async function main(): Promise<void> {
   const deadLetters = new DeadLetters(models, deadLetterQueue, logger.child({ module: 'dead-letters' }), metrics);
   deadLetters.attach(worker);
   metrics.watchWorker(worker, () => sink.buffered);
+  const watcher = new ReplayWatcher(
+    redis,
+    ack,
+    models,
+    {
+      replayAfterMs: config.REPLAY_AFTER_MS,
+      expireAfterMs: config.REPLAY_EXPIRE_MS,
+      intervalMs: config.REPLAY_INTERVAL_MS,
+      lockKey: `${config.QUEUE_PREFIX}:replay-watcher`,
+      onRequested: () => metrics.replays.inc(),
+    },
+    logger.child({ module: 'replay-watcher' }),
+  );
+  watcher.start();
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
@@ -64,6 +85,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing active jobs and flushing');
+    await watcher.stop();
     await worker.close();
     await sink.close();
     await deadLetters.drain();

@@ -50,6 +50,7 @@ describe('ingest → queue → worker → storage (processes)', () => {
       LOCK_DURATION_MS: '4000',
       STALLED_INTERVAL_MS: '1000',
       JOB_BACKOFF_MS: '200',
+      AUTH_REQUIRED: 'false',
     };
     api = startApp('ingestion-api', env);
     await waitForHttp(`${apiUrl}/ready`);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { LogLevel } from './level';
 import { AckState } from './ingest';
+import { StreamName } from './log';
 
 /** Counts of the ingest queue's job states. */
 export const QueueCounts = z.object({
@@ -70,7 +71,7 @@ export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
 /** Body of `POST /replays`. */
 export const ReplayTrigger = z
-  .object({ stream: z.string().min(1), from: z.int().positive(), to: z.int().positive() })
+  .object({ stream: StreamName, from: z.int().positive(), to: z.int().positive() })
   .refine((r) => r.to >= r.from, { message: 'to must be at least from', path: ['to'] });
 export type ReplayTrigger = z.infer<typeof ReplayTrigger>;
 

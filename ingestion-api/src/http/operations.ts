@@ -65,6 +65,8 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
 
   const guard = { authenticator: deps.authenticator, adminKeySet: deps.adminKeySet, authRequired: deps.authRequired };
   app.use(ADMIN_PATHS, adminGuard(guard));
+  // Manual replay triggers are an operator's action; listing replays stays open like GET /ack.
+  app.post('/replays', adminGuard(guard));
   app.use(BOARD_PATH, adminGuard({ ...guard, basic: true }), queueBoard(deps.queues));
 
   app.post(

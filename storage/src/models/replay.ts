@@ -1,5 +1,5 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { REPLAY_STATUSES } from '@logstream/shared-types';
+import { REPLAY_STATUSES, type ReplayRequest } from '@logstream/shared-types';
 
 /** Replay requests: gaps (or manual triggers) a producer is asked to resend. */
 export const replaySchema = new Schema(
@@ -28,3 +28,21 @@ export type ReplayModel = Model<ReplayDoc>;
 export function replayModel(connection: Connection): ReplayModel {
   return (connection.models.Replay as ReplayModel | undefined) ?? connection.model<ReplayDoc>('Replay', replaySchema);
 }
+
+/** The API shape of a stored replay request. */
+export function toReplayRequest(doc: ReplayDoc & { _id: string }): ReplayRequest {
+  const iso = (date: Date | null | undefined) => (date ? new Date(date).toISOString() : null);
+  return {
+    id: doc._id,
+    stream: doc.stream,
+    from: doc.from,
+    to: doc.to,
+    status: doc.status as ReplayRequest['status'],
+    origin: doc.origin as ReplayRequest['origin'],
+    createdAt: new Date(doc.createdAt).toISOString(),
+    requestedAt: iso(doc.requestedAt),
+    completedAt: iso(doc.completedAt),
+    expiredAt: iso(doc.expiredAt),
+  };
+}
+

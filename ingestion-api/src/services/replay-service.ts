@@ -1,0 +1,66 @@
+import type { AckStore } from '@logstream/ack-store';
+import type { ReplayRequest, ReplayStatus, ReplayTrigger } from '@logstream/shared-types';
+import { toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
+import { AppError } from '../errors';
+
+/** Largest range one manual trigger may ask for. */
+export const MAX_MANUAL_REPLAY = 100_000;
+
+/**
+ * Replay requests as the API shows them. The database connection is awaited per call, never at start, so that ingest
+ * keeps working while MongoDB is down; these routes answer 503 then.
+ */
+export class ReplayService {
+  constructor(
+    private readonly models: () => Promise<Models>,
+    private readonly ack: AckStore,
+    private readonly onRequested?: (replay: ReplayRequest) => void,
+  ) {}
+
+  private async db(): Promise<Models> {
+    try {
+      return await this.models();
+    } catch (error) {
+      throw new AppError('unavailable', 'the database is unavailable', undefined, {
+        cause: error,
+        headers: { 'Retry-After': '5' },
+      });
+    }
+  }
+
+  /** Newest first, optionally by status and stream. */
+  async list(filter: { status?: ReplayStatus; stream?: string; limit: number }): Promise<ReplayRequest[]> {
+    const models = await this.db();
+    const query: Record<string, unknown> = {};
+    if (filter.status) query.status = filter.status;
+    if (filter.stream) query.stream = filter.stream;
+    const docs = await models.Replay.find(query).sort({ createdAt: -1 }).limit(filter.limit).lean();
+    return docs.map((doc) => toReplayRequest(doc as ReplayDoc & { _id: string }));
+  }
+
+  /** Opens a manual replay of `from..to`; the worker's watcher completes or expires it. */
+  async trigger({ stream, from, to }: ReplayTrigger): Promise<ReplayRequest> {
+    if (to - from + 1 > MAX_MANUAL_REPLAY) {
+      throw new AppError('validation_failed', `at most ${MAX_MANUAL_REPLAY} seqs per replay request`);
+    }
+    const models = await this.db();
+    const createdAt = new Date();
+    const doc = {
+      _id: `${stream}:${from}-${to}:${createdAt.getTime()}`,
+      stream,
+      from,
+      to,
+      status: 'pending' as const,
+      origin: 'manual' as const,
+      createdAt,
+      requestedAt: null,
+      completedAt: null,
+      expiredAt: null,
+    };
+    await models.Replay.create(doc);
+    await this.ack.openReplay(stream, from, to);
+    const request = toReplayRequest(doc);
+    this.onRequested?.(request);
+    return request;
+  }
+}

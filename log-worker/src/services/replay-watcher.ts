@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AckStore } from '@logstream/ack-store';
+import type { ReplayRequest } from '@logstream/shared-types';
+import { toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
+
+/** Options of the {@link ReplayWatcher}. */
+export interface ReplayWatcherOptions {
+  /** A gap (or a received log not stored) older than this becomes a replay request. */
+  replayAfterMs: number;
+  /** An open replay request not completed within this is expired. */
+  expireAfterMs: number;
+  /** How often streams are examined. */
+  intervalMs: number;
+  /** Key of the lock that makes one watcher active per deployment. */
+  lockKey: string;
+  /** Most seqs checked against the database per range and tick. */
+  maxCheck?: number;
+  onRequested?: (replay: ReplayRequest) => void;
+  onCompleted?: (replay: ReplayRequest) => void;
+}
+
+type Range = [number, number];
+
+/** Consecutive seqs as ranges: [1,2,3,7,8] → [[1,3],[7,8]]. */
+export function toRanges(seqs: number[]): Range[] {
+  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
+  const out: Range[] = [];
+  for (const seq of sorted) {
+    const last = out[out.length - 1];
+    if (last && seq === last[1] + 1) last[1] = seq;
+    else out.push([seq, seq]);
+  }
+  return out;
+}
+
+/** The seqs of from..to that are not in `present`. */
+export function subtract([from, to]: Range, present: Set<number>): Range[] {
+  const absent: number[] = [];
+  for (let seq = from; seq <= to; seq++) if (!present.has(seq)) absent.push(seq);
+  return toRanges(absent);
+}
+
+/**
+ * Finds what was lost on the way and asks for it again. Every tick, for each stream:
+ * - gaps in the received seqs older than `replayAfterMs`, and seqs received that long ago but still not stored
+ *   (their job was lost: queue flushed, Redis restarted), are first checked against MongoDB — whatever is stored there
+ *   is marked persisted (this also rebuilds ACK state that Redis lost) — and the rest become replay requests;
+ * - open requests move to requested once a producer was told, to completed once stored, to expired after
+ *   `expireAfterMs`.
+ * A Redis lock keeps one watcher active when several workers run.
+ */
+export class ReplayWatcher {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private readonly owner = randomBytes(6).toString('hex');
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly ack: AckStore,
+    private readonly models: Models,
+    private readonly options: ReplayWatcherOptions,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts ticking. */
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'replay watcher tick failed'))
+        .finally(() => (this.running = undefined));
+    }, this.options.intervalMs);
+  }
+
+  /** Stops ticking and waits for a running tick. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over every stream, if this watcher holds the lock. Exposed for tests. */
+  async tick(): Promise<void> {
+    if (!(await this.holdLock())) return;
+    for (const stream of await this.ack.streams()) {
+      await this.openRequests(stream);
+      await this.progressRequests(stream);
+    }
+  }
+
+  private async holdLock(): Promise<boolean> {
+    const ttl = this.options.intervalMs * 5;
+    const got = await this.redis.set(this.options.lockKey, this.owner, 'PX', ttl, 'NX');
+    if (got === 'OK') return true;
+    if ((await this.redis.get(this.options.lockKey)) !== this.owner) return false;
+    await this.redis.pexpire(this.options.lockKey, ttl);
+    return true;
+  }
+
+  private async openRequests(stream: string): Promise<void> {
+    const now = Date.now();
+    const state = await this.ack.state(stream);
+    // Age each gap by its start; a gap that shrinks from the left restarts its clock (that is progress).
+    const previous = await this.ack.gapAges(stream);
+    const ages = new Map(state.missing.map(([from]) => [from, previous.get(from) ?? now]));
+    await this.ack.setGapAges(stream, ages);
+
+    const candidates: Range[] = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
+    candidates.push(...toRanges(await this.ack.staleInFlight(stream, this.options.replayAfterMs)));
+    const open = state.replay;
+    for (const candidate of candidates) {
+      if (open.some(([a, b]) => candidate[0] >= a && candidate[1] <= b)) continue;
+      const range: Range = [candidate[0], Math.min(candidate[1], candidate[0] + (this.options.maxCheck ?? 5000) - 1)];
+      const stored = await this.storedSeqs(stream, range);
+      if (stored.length > 0) await this.ack.persist(stream, stored);
+      for (const [from, to] of subtract(range, new Set(stored))) await this.createRequest(stream, from, to, 'gap');
+    }
+  }
+
+  /** Seqs of a stream stored in MongoDB within a range. */
+  private async storedSeqs(stream: string, [from, to]: Range): Promise<number[]> {
+    const docs = await this.models.Log.find({ stream, seq: { $gte: from, $lte: to } }, { seq: 1, _id: 0 }).lean();
+    return docs.map((doc) => Number(doc.seq));
+  }
+
+  /** Records a replay request and opens its range in the ACK store. */
+  async createRequest(stream: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
+    const createdAt = new Date();
+    const doc = {
+      _id: `${stream}:${from}-${to}:${createdAt.getTime()}`,
+      stream,
+      from,
+      to,
+      status: 'pending' as const,
+      origin,
+      createdAt,
+      requestedAt: null,
+      completedAt: null,
+      expiredAt: null,
+    };
+    await this.models.Replay.create(doc);
+    await this.ack.openReplay(stream, from, to);
+    const request = toReplayRequest(doc);
+    this.logger.info({ stream, from, to, origin }, 'replay requested');
+    this.options.onRequested?.(request);
+    return request;
+  }
+
+  private async progressRequests(stream: string): Promise<void> {
+    const open = await this.models.Replay.find({ stream, status: { $in: ['pending', 'requested'] } }).lean();
+    for (const doc of open) {
+      const id = doc._id as string;
+      if (await this.ack.isPersisted(stream, doc.from, doc.to)) {
+        await this.finish(doc as ReplayDoc & { _id: string }, { status: 'completed', completedAt: new Date() });
+      } else if (Date.now() - new Date(doc.createdAt).getTime() > this.options.expireAfterMs) {
+        await this.finish(doc as ReplayDoc & { _id: string }, { status: 'expired', expiredAt: new Date() });
+      } else if (doc.status === 'pending') {
+        const requestedAt = await this.ack.requestedAt(stream, doc.from, doc.to);
+        if (requestedAt) await this.models.Replay.updateOne({ _id: id }, { $set: { status: 'requested', requestedAt } });
+      }
+    }
+  }
+
+  private async finish(doc: ReplayDoc & { _id: string }, change: Partial<ReplayDoc>): Promise<void> {
+    const requestedAt = doc.requestedAt ?? (await this.ack.requestedAt(doc.stream, doc.from, doc.to)) ?? null;
+    await this.models.Replay.updateOne({ _id: doc._id }, { $set: { ...change, requestedAt } });
+    await this.ack.closeReplay(doc.stream, doc.from, doc.to);
+    const request = toReplayRequest({ ...doc, ...change, requestedAt } as ReplayDoc & { _id: string });
+    this.logger.info({ stream: doc.stream, from: doc.from, to: doc.to, status: change.status }, 'replay closed');
+    if (change.status === 'completed') this.options.onCompleted?.(request);
+  }
+}
