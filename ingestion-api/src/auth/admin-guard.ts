@@ -16,13 +16,20 @@ export function adminGuard(options: {
   authRequired: boolean;
   basic?: boolean;
 }): RequestHandler {
-  const challenge = options.basic ? { 'WWW-Authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` } : undefined;
+  const challenge = options.basic
+    ? { 'WWW-Authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` }
+    : undefined;
   return (req, _res, next) => {
     if (!options.adminKeySet) {
       if (!options.authRequired) return next();
-      throw new AppError('unauthorized', 'admin routes are disabled: the server has no ADMIN_KEY', undefined, {
-        headers: challenge,
-      });
+      throw new AppError(
+        'unauthorized',
+        'admin routes are disabled: the server has no ADMIN_KEY',
+        undefined,
+        {
+          headers: challenge,
+        },
+      );
     }
     const key = presentedKey(req.headers, options.basic);
     if (!options.authenticator.isAdmin(key)) {

@@ -37,7 +37,11 @@ export class ApiKeyStore {
       revokedAt: null,
     });
     const json = JSON.stringify({ ...info, hash: hashKey(key) });
-    await this.redis.multi().hset(this.byId, info.id, json).hset(this.byHash, hashKey(key), JSON.stringify(info)).exec();
+    await this.redis
+      .multi()
+      .hset(this.byId, info.id, json)
+      .hset(this.byHash, hashKey(key), JSON.stringify(info))
+      .exec();
     return { ...info, key };
   }
 
@@ -55,7 +59,11 @@ export class ApiKeyStore {
     if (!json) return undefined;
     const stored = JSON.parse(json) as ApiKeyInfo & { hash: string };
     const revoked = { ...stored, revokedAt: stored.revokedAt ?? new Date().toISOString() };
-    await this.redis.multi().hset(this.byId, id, JSON.stringify(revoked)).hdel(this.byHash, stored.hash).exec();
+    await this.redis
+      .multi()
+      .hset(this.byId, id, JSON.stringify(revoked))
+      .hdel(this.byHash, stored.hash)
+      .exec();
     return ApiKeyInfo.parse(revoked);
   }
 

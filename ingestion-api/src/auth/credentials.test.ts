@@ -11,6 +11,8 @@ describe('presentedKey', () => {
     const basic = `Basic ${Buffer.from('anyone:s3cret:with-colon').toString('base64')}`;
     expect(presentedKey({ authorization: basic })).toBeUndefined();
     expect(presentedKey({ authorization: basic }, true)).toBe('s3cret:with-colon');
-    expect(presentedKey({ authorization: `Basic ${Buffer.from('user:').toString('base64')}` }, true)).toBeUndefined();
+    expect(
+      presentedKey({ authorization: `Basic ${Buffer.from('user:').toString('base64')}` }, true),
+    ).toBeUndefined();
   });
 });

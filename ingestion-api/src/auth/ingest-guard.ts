@@ -23,7 +23,10 @@ export function ingestGuard(options: {
     if (!options.authRequired) return next();
     const key = presentedKey(req.headers);
     if (!key) {
-      throw new AppError('unauthorized', 'an API key is required: send it as x-api-key or Authorization: Bearer <key>');
+      throw new AppError(
+        'unauthorized',
+        'an API key is required: send it as x-api-key or Authorization: Bearer <key>',
+      );
     }
     const principal = await options.authenticator.authenticate(key);
     if (!principal) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');
@@ -35,7 +38,11 @@ export function ingestGuard(options: {
     if (!options.limiter) return next();
     const principal = (res.locals as IngestLocals).principal;
     const subject =
-      principal?.kind === 'service' ? `key:${principal.key.id}` : principal?.kind === 'admin' ? 'admin' : `ip:${req.ip}`;
+      principal?.kind === 'service'
+        ? `key:${principal.key.id}`
+        : principal?.kind === 'admin'
+          ? 'admin'
+          : `ip:${req.ip}`;
     await options.limiter.consume(subject);
     next();
   };

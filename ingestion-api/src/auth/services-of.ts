@@ -5,7 +5,8 @@
 export function servicesOf(body: unknown): Set<string> {
   const services = new Set<string>();
   const add = (item: unknown, fallback: unknown) => {
-    const own = item !== null && typeof item === 'object' ? (item as { service?: unknown }).service : undefined;
+    const own =
+      item !== null && typeof item === 'object' ? (item as { service?: unknown }).service : undefined;
     const service = own ?? fallback;
     if (typeof service === 'string') services.add(service);
   };

@@ -19,7 +19,8 @@ export function queueBoard(options: { ingest: Queue; deadLetter: Queue }): Route
     queues: [
       new BullMQAdapter(options.ingest, { description: 'One job per accepted POST /ingest request' }),
       new BullMQAdapter(options.deadLetter, {
-        description: 'Ingest jobs that failed their last attempt (retry the failed ingest job, or POST /dead-letters/:id/retry)',
+        description:
+          'Ingest jobs that failed their last attempt (retry the failed ingest job, or POST /dead-letters/:id/retry)',
       }),
     ],
     serverAdapter,

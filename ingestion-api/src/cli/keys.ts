@@ -10,7 +10,10 @@ import { loadConfig } from '../config';
  */
 async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectionName: 'logstream-keys-cli' });
+  const redis = new Redis(config.REDIS_URL, {
+    maxRetriesPerRequest: 1,
+    connectionName: 'logstream-keys-cli',
+  });
   try {
     return await run(new ApiKeyStore(redis, config.QUEUE_PREFIX));
   } finally {
@@ -20,7 +23,9 @@ async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T>
 
 const program = new Command()
   .name('keys')
-  .description('Manage LogStream API keys (stored hashed in Redis; REDIS_URL and QUEUE_PREFIX as for the API)');
+  .description(
+    'Manage LogStream API keys (stored hashed in Redis; REDIS_URL and QUEUE_PREFIX as for the API)',
+  );
 
 program
   .command('create')
@@ -55,11 +60,22 @@ program
       process.stdout.write('No API keys. Create one with: npm run keys -- create --service <name>\n');
       return;
     }
-    const rows = keys.map((k) => [k.id, k.service, `${k.prefix}…`, k.createdAt, k.revokedAt ? `revoked ${k.revokedAt}` : 'active']);
+    const rows = keys.map((k) => [
+      k.id,
+      k.service,
+      `${k.prefix}…`,
+      k.createdAt,
+      k.revokedAt ? `revoked ${k.revokedAt}` : 'active',
+    ]);
     const header = ['ID', 'SERVICE', 'PREFIX', 'CREATED', 'STATE'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     for (const row of [header, ...rows]) {
-      process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}\n`);
+      process.stdout.write(
+        `${row
+          .map((cell, i) => cell.padEnd(widths[i] ?? 0))
+          .join('  ')
+          .trimEnd()}\n`,
+      );
     }
   });
 

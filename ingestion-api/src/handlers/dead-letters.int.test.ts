@@ -24,8 +24,6 @@ import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
 import { mountOperations } from '../http/operations';
 import { createRedis } from '../redis';
-import { routes } from '../routes';
-import { IngestService } from '../services/ingest-service';
 
 const ADMIN_KEY = 'dead-letter-admin-key-0123';
 
@@ -62,7 +60,8 @@ class CuttableProxy {
   }
 }
 
-const metricValue = (text: string, name: string) => Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
+const metricValue = (text: string, name: string) =>
+  Number(new RegExp(`^${name} (\\d+)`, 'm').exec(text)?.[1] ?? NaN);
 
 describe('dead letters: a worker process, the API in-process, real Redis and MongoDB-wire server', () => {
   let prefix: string;
@@ -81,7 +80,12 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
 
   beforeAll(async () => {
     prefix = uniqueName('dlq');
-    const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, AUTH_REQUIRED: 'false', ADMIN_KEY });
+    const config = loadConfig({
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: prefix,
+      AUTH_REQUIRED: 'false',
+      ADMIN_KEY,
+    });
     redis = createRedis(config.REDIS_URL, 'requests');
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
@@ -92,7 +96,7 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
     const logger = pino({ level: 'silent' });
     operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
     app = createApp({
-      routes: [...routes({ redis, ingest: new IngestService(queue) }), ...operationRoutes(operations.routes)],
+      routes: operationRoutes(operations.routes),
       logger,
       development: false,
       before: (expressApp) => mountOperations(expressApp, operations.mount),
@@ -129,9 +133,15 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
 
   it('dead-letters a poison job at once, lists it, and a re-enqueued poison job dead-letters again', async () => {
     const poisonId = `poison-${prefix}`;
-    await queue.add('ingest', { batchId: poisonId, logs: 'not-an-array' } as unknown as IngestJobData, { jobId: poisonId });
+    await queue.add('ingest', { batchId: poisonId, logs: 'not-an-array' } as unknown as IngestJobData, {
+      jobId: poisonId,
+    });
 
-    await waitFor(async () => (await models.DeadLetter.countDocuments({ _id: poisonId })) === 1, 20_000, 'no dead letter');
+    await waitFor(
+      async () => (await models.DeadLetter.countDocuments({ _id: poisonId })) === 1,
+      20_000,
+      'no dead letter',
+    );
     const letter = await models.DeadLetter.findById(poisonId).lean();
     expect(letter?.reason).toContain('invalid ingest job payload');
     expect(letter?.attemptsMade).toBe(1);
@@ -150,8 +160,18 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
     const retry = await request(app).post(`/dead-letters/${poisonId}/retry`).set(admin());
     expect(retry.status).toBe(202);
     expect(retry.body).toEqual({ jobId: poisonId, outcome: 're-enqueued' });
-    await waitFor(async () => (await queue.getJob(poisonId))?.name === DEAD_LETTER_RETRY_JOB_NAME && (await queue.getJobState(poisonId)) === 'failed', 20_000, 'the re-enqueued poison job did not fail');
-    await waitFor(async () => metricValue(await workerMetrics(), 'logstream_worker_dead_letters_total') === 2, 20_000, 'not dead-lettered again');
+    await waitFor(
+      async () =>
+        (await queue.getJob(poisonId))?.name === DEAD_LETTER_RETRY_JOB_NAME &&
+        (await queue.getJobState(poisonId)) === 'failed',
+      20_000,
+      'the re-enqueued poison job did not fail',
+    );
+    await waitFor(
+      async () => metricValue(await workerMetrics(), 'logstream_worker_dead_letters_total') === 2,
+      20_000,
+      'not dead-lettered again',
+    );
     expect((await models.DeadLetter.findById(poisonId).lean())?.retriedAt).toBeNull();
 
     expect((await request(app).post('/dead-letters/nope/retry').set(admin())).status).toBe(404);
@@ -159,13 +179,23 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
 
   it('dead-letters logs that could not be stored while MongoDB was unreachable, and a retry stores them exactly once', async () => {
     await proxy.cut();
-    const logs = [1, 2, 3].map((n) => ({ service: 'payment', level: 'error', message: `outage ${n}` }));
-    const accepted = await request(app).post('/ingest').send(logs);
-    expect(accepted.status).toBe(202);
-    const jobId = accepted.body.batchId as string;
+    const jobId = `outage-${prefix}`;
+    const receivedAt = new Date().toISOString();
+    const logs = [1, 2, 3].map((n) => ({
+      id: `${jobId}-${n}`,
+      service: 'payment',
+      level: 'error' as const,
+      message: `outage ${n}`,
+      ts: receivedAt,
+    }));
+    await queue.add('ingest', { batchId: jobId, receivedAt, logs }, { jobId });
 
     // Both attempts fail (the driver cannot reach the server), so the job is dead-lettered on the queue side at once.
-    await waitFor(async () => (await queue.getJobState(jobId)) === 'failed', 90_000, 'the job did not fail its attempts');
+    await waitFor(
+      async () => (await queue.getJobState(jobId)) === 'failed',
+      90_000,
+      'the job did not fail its attempts',
+    );
     await waitFor(
       async () => (await operations.mount.queues.deadLetter.getJob(jobId)) !== undefined,
       20_000,
@@ -176,7 +206,11 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
 
     // MongoDB comes back: the worker's pending dead_letters write goes through.
     await proxy.open();
-    await waitFor(async () => (await models.DeadLetter.countDocuments({ _id: jobId })) === 1, 90_000, 'dead letter not stored');
+    await waitFor(
+      async () => (await models.DeadLetter.countDocuments({ _id: jobId })) === 1,
+      90_000,
+      'dead letter not stored',
+    );
     const letter = await models.DeadLetter.findById(jobId).lean();
     expect(letter).toMatchObject({ batchId: jobId, logCount: 3, attemptsMade: 2, retriedAt: null });
     expect(await models.Log.countDocuments({ batchId: jobId })).toBe(0);
@@ -184,8 +218,21 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
     const retry = await request(app).post(`/dead-letters/${jobId}/retry`).set(admin());
     expect(retry.status).toBe(202);
     expect(retry.body).toEqual({ jobId, outcome: 'retried' });
-    await waitFor(async () => (await queue.getJobState(jobId)) === 'completed', 30_000, 'the retried job did not complete');
-    await waitFor(async () => (await models.DeadLetter.findById(jobId).lean())?.retriedAt instanceof Date, 20_000, 'retriedAt not set');
+    await waitFor(
+      async () => (await queue.getJobState(jobId)) === 'completed',
+      30_000,
+      'no completion',
+    ).catch(async () => {
+      const job = await queue.getJob(jobId);
+      throw new Error(
+        `the retried job is ${await job?.getState()} (${job?.failedReason}); worker output:\n${worker.output()}`,
+      );
+    });
+    await waitFor(
+      async () => (await models.DeadLetter.findById(jobId).lean())?.retriedAt instanceof Date,
+      20_000,
+      'retriedAt not set',
+    );
     expect(await models.Log.countDocuments({ batchId: jobId })).toBe(3);
 
     // A second retry of a completed job is refused; nothing is stored twice.

@@ -9,7 +9,10 @@ export function createKeyHandler(store: ApiKeyStore): Handler {
   return async (req) => {
     const parsed = CreateApiKeyRequest.safeParse(req.body);
     if (!parsed.success) {
-      throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'body must be { "service": "<name>" }');
+      throw new AppError(
+        'validation_failed',
+        parsed.error.issues[0]?.message ?? 'body must be { "service": "<name>" }',
+      );
     }
     return { status: 201, body: await store.create(parsed.data.service) };
   };

@@ -31,9 +31,15 @@ export function createOperations(options: {
   defaultMetrics?: boolean;
 }): Operations {
   const { config, redis, ingestQueue, logger } = options;
-  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, { connection: redis, prefix: config.QUEUE_PREFIX });
+  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+  });
   const keys = new ApiKeyStore(redis, config.QUEUE_PREFIX);
-  const authenticator = new KeyAuthenticator(keys, { adminKey: config.ADMIN_KEY, cacheMs: config.AUTH_CACHE_MS });
+  const authenticator = new KeyAuthenticator(keys, {
+    adminKey: config.ADMIN_KEY,
+    cacheMs: config.AUTH_CACHE_MS,
+  });
   const limiter =
     config.RATE_LIMIT_PER_SEC > 0
       ? new IngestRateLimiter(redis, {

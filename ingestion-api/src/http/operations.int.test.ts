@@ -3,12 +3,13 @@ import type { Express } from 'express';
 import type { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
+import { AckStore } from '@logstream/ack-store';
 import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
 import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createRedis } from '../redis';
-import { routes } from '../routes';
+import { healthHandler } from '../handlers/health';
 import { IngestService } from '../services/ingest-service';
 import { createOperations, type Operations } from './create-operations';
 import { operationRoutes } from './operation-routes';
@@ -24,9 +25,20 @@ async function buildApp(env: Record<string, string>) {
   await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
   const logger = pino({ level: 'silent' });
+  const ingest = new IngestService(queue, new AckStore(redis, { prefix }));
   const operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
   const app = createApp({
-    routes: [...routes({ redis, ingest: new IngestService(queue) }), ...operationRoutes(operations.routes)],
+    // The ingest service behind the guard is the real one; the lead's handler adds faults and backpressure around it.
+    routes: [
+      {
+        method: 'post',
+        path: '/ingest',
+        handler: async (req) => ({ status: 202, body: await ingest.ingest(req.body) }),
+        json: true,
+      },
+      { method: 'get', path: '/health', handler: healthHandler },
+      ...operationRoutes(operations.routes),
+    ],
     logger,
     development: false,
     before: (expressApp) => mountOperations(expressApp, operations.mount),
@@ -76,7 +88,10 @@ describe('operations with auth required (in-process app, real Redis)', () => {
     expect(wrong.status).toBe(401);
     expect(wrong.body.error.code).toBe('unauthorized');
 
-    const other = await request(app).post('/ingest').set('Authorization', `Bearer ${key}`).send([log('payment'), log('auth')]);
+    const other = await request(app)
+      .post('/ingest')
+      .set('Authorization', `Bearer ${key}`)
+      .send([log('payment'), log('auth')]);
     expect(other.status).toBe(403);
     expect(other.body.error.code).toBe('forbidden');
     expect(other.body.error.message).toContain('"payment"');
@@ -87,7 +102,10 @@ describe('operations with auth required (in-process app, real Redis)', () => {
       .send({ service: 'auth', logs: [{ level: 'info', message: 'm' }] });
     expect(envelope.status).toBe(403);
 
-    const ok = await request(app).post('/ingest').set('x-api-key', key).send([log('payment', 'a'), log('payment', 'b')]);
+    const ok = await request(app)
+      .post('/ingest')
+      .set('x-api-key', key)
+      .send([log('payment', 'a'), log('payment', 'b')]);
     expect(ok.status).toBe(202);
     expect(ok.body.accepted).toBe(2);
     const job = await queue.getJob(ok.body.batchId as string);
@@ -97,7 +115,9 @@ describe('operations with auth required (in-process app, real Redis)', () => {
   it('manages keys behind the admin key: create shows the key once, list never, revoke stops it at once', async () => {
     expect((await request(app).post('/keys').send({ service: 'billing' })).status).toBe(401);
     expect((await request(app).get('/keys').set('x-api-key', 'wrong-admin-key-000000')).status).toBe(401);
-    expect((await request(app).post('/keys').set('x-api-key', ADMIN_KEY).send({ service: 'Bad Name' })).status).toBe(400);
+    expect(
+      (await request(app).post('/keys').set('x-api-key', ADMIN_KEY).send({ service: 'Bad Name' })).status,
+    ).toBe(400);
 
     const created = await createKey('billing');
     expect(created.key).toMatch(/^lsk_/);
@@ -108,11 +128,15 @@ describe('operations with auth required (in-process app, real Redis)', () => {
     expect(listed).toMatchObject({ service: 'billing', revokedAt: null });
     expect(JSON.stringify(list.body)).not.toContain(created.key);
 
-    expect((await request(app).post('/ingest').set('x-api-key', created.key).send(log('billing'))).status).toBe(202);
+    expect(
+      (await request(app).post('/ingest').set('x-api-key', created.key).send(log('billing'))).status,
+    ).toBe(202);
     const revoked = await request(app).delete(`/keys/${created.id}`).set('x-api-key', ADMIN_KEY);
     expect(revoked.status).toBe(200);
     expect(revoked.body.revokedAt).toEqual(expect.any(String));
-    expect((await request(app).post('/ingest').set('x-api-key', created.key).send(log('billing'))).status).toBe(401);
+    expect(
+      (await request(app).post('/ingest').set('x-api-key', created.key).send(log('billing'))).status,
+    ).toBe(401);
     expect((await request(app).delete('/keys/nope').set('x-api-key', ADMIN_KEY)).status).toBe(404);
   });
 
@@ -120,7 +144,9 @@ describe('operations with auth required (in-process app, real Redis)', () => {
     const { key } = await createKey('checkout');
     const other = await createKey('search');
     const responses = await Promise.all(
-      Array.from({ length: 20 }, () => request(app).post('/ingest').set('x-api-key', key).send(log('checkout'))),
+      Array.from({ length: 20 }, () =>
+        request(app).post('/ingest').set('x-api-key', key).send(log('checkout')),
+      ),
     );
     const statuses = responses.map((r) => r.status);
     const limited = responses.filter((r) => r.status === 429);
@@ -133,7 +159,9 @@ describe('operations with auth required (in-process app, real Redis)', () => {
       expect(Number(res.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     }
     // Another key has its own budget.
-    expect((await request(app).post('/ingest').set('x-api-key', other.key).send(log('search'))).status).toBe(202);
+    expect((await request(app).post('/ingest').set('x-api-key', other.key).send(log('search'))).status).toBe(
+      202,
+    );
   });
 
   it('protects the admin routes and the board; the board takes the key as a header or as a basic-auth password', async () => {
@@ -160,21 +188,30 @@ describe('operations with auth required (in-process app, real Redis)', () => {
 
   it('serves Prometheus text with request, log, refusal and queue metrics', async () => {
     const { key } = await createKey('metrics-svc');
-    await request(app).post('/ingest').set('x-api-key', key).send([log('metrics-svc'), { service: 'metrics-svc' }]);
+    await request(app)
+      .post('/ingest')
+      .set('x-api-key', key)
+      .send([log('metrics-svc'), { service: 'metrics-svc' }]);
     await request(app).post('/ingest').send(log('metrics-svc'));
     const res = await request(app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     const text = res.text;
-    expect(text).toMatch(/logstream_api_http_requests_total\{method="POST",route="\/ingest",status="202"\} \d+/);
-    expect(text).toMatch(/logstream_api_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/ingest",status="202"\}/);
+    expect(text).toMatch(
+      /logstream_api_http_requests_total\{method="POST",route="\/ingest",status="202"\} \d+/,
+    );
+    expect(text).toMatch(
+      /logstream_api_http_request_duration_seconds_bucket\{le="0.005",method="POST",route="\/ingest",status="202"\}/,
+    );
     expect(text).toMatch(/logstream_api_ingest_refused_total\{reason="unauthorized"\} [1-9]/);
     expect(text).toMatch(/logstream_api_ingest_refused_total\{reason="forbidden"\} [1-9]/);
     expect(text).toMatch(/logstream_api_ingest_refused_total\{reason="rate_limited"\} [1-9]/);
     expect(text).toMatch(/logstream_api_logs_rejected_total [1-9]/);
     const waiting = await queue.getWaitingCount();
     expect(waiting).toBeGreaterThan(0);
-    expect(text).toContain(`logstream_api_queue_jobs{queue="${QUEUE_NAMES.ingest}",state="waiting"} ${waiting}`);
+    expect(text).toContain(
+      `logstream_api_queue_jobs{queue="${QUEUE_NAMES.ingest}",state="waiting"} ${waiting}`,
+    );
     const accepted = Number(/logstream_api_logs_accepted_total (\d+)/.exec(text)?.[1]);
     const jobs = await queue.getJobs(['waiting']);
     expect(accepted).toBe(jobs.reduce((sum, job) => sum + job.data.logs.length, 0));
@@ -200,12 +237,18 @@ describe('operations with auth required (in-process app, real Redis)', () => {
 
 describe('operations with auth off (the embedded demo)', () => {
   it('accepts ingest without a key, limits by client IP, and leaves admin routes open without ADMIN_KEY', async () => {
-    const { app, close } = await buildApp({ AUTH_REQUIRED: 'false', RATE_LIMIT_PER_SEC: '2', RATE_LIMIT_BURST: '0' });
+    const { app, close } = await buildApp({
+      AUTH_REQUIRED: 'false',
+      RATE_LIMIT_PER_SEC: '2',
+      RATE_LIMIT_BURST: '0',
+    });
     try {
       expect((await request(app).post('/ingest').send(log('any'))).status).toBe(202);
       expect((await request(app).get('/keys')).status).toBe(200);
       expect((await request(app).get('/admin/queues')).status).toBe(200);
-      const burst = await Promise.all(Array.from({ length: 6 }, () => request(app).post('/ingest').send(log('any'))));
+      const burst = await Promise.all(
+        Array.from({ length: 6 }, () => request(app).post('/ingest').send(log('any'))),
+      );
       expect(burst.some((r) => r.status === 429)).toBe(true);
     } finally {
       await close();

@@ -46,8 +46,12 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
   const log = deps.logger.child({ module: 'operations' });
   if (!deps.authRequired) log.warn('AUTH_REQUIRED=false: POST /ingest accepts requests without an API key');
   if (!deps.adminKeySet) {
-    if (deps.authRequired) log.warn('no ADMIN_KEY: admin routes (/control, /admin/queues, /keys, /dead-letters) refuse every request');
-    else log.warn('no ADMIN_KEY and AUTH_REQUIRED=false: admin routes are open to anyone who can reach the API');
+    if (deps.authRequired)
+      log.warn(
+        'no ADMIN_KEY: admin routes (/control, /admin/queues, /keys, /dead-letters) refuse every request',
+      );
+    else
+      log.warn('no ADMIN_KEY and AUTH_REQUIRED=false: admin routes are open to anyone who can reach the API');
   }
 
   app.use(
@@ -63,7 +67,11 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
     res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  const guard = { authenticator: deps.authenticator, adminKeySet: deps.adminKeySet, authRequired: deps.authRequired };
+  const guard = {
+    authenticator: deps.authenticator,
+    adminKeySet: deps.adminKeySet,
+    authRequired: deps.authRequired,
+  };
   app.use(ADMIN_PATHS, adminGuard(guard));
   // Manual replay triggers are an operator's action; listing replays stays open like GET /ack.
   app.post('/replays', adminGuard(guard));
@@ -71,6 +79,10 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
 
   app.post(
     '/ingest',
-    ...ingestGuard({ authenticator: deps.authenticator, authRequired: deps.authRequired, limiter: deps.limiter }),
+    ...ingestGuard({
+      authenticator: deps.authenticator,
+      authRequired: deps.authRequired,
+      limiter: deps.limiter,
+    }),
   );
 }

@@ -2,7 +2,15 @@ import type { Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-const QUEUE_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'paused', 'prioritized'] as const;
+const QUEUE_STATES = [
+  'waiting',
+  'active',
+  'delayed',
+  'failed',
+  'completed',
+  'paused',
+  'prioritized',
+] as const;
 
 /**
  * The API's Prometheus metrics, all in one registry per process (see docs/operations.md for the list).
@@ -18,7 +26,8 @@ export class ApiMetrics {
 
   constructor(options: { queues: Queue[]; logger: Logger; defaultMetrics?: boolean }) {
     const registers = [this.registry];
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'logstream_api_' });
+    if (options.defaultMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'logstream_api_' });
     this.httpRequests = new Counter({
       name: 'logstream_api_http_requests_total',
       help: 'HTTP requests answered, by method, route and status code',

@@ -29,7 +29,8 @@ export function httpMetrics(metrics: ApiMetrics): RequestHandler {
         } else {
           const error = (body as ErrorBody).error;
           metrics.ingestRefused.inc({ reason: typeof error?.code === 'string' ? error.code : 'unknown' });
-          if (Array.isArray(error?.details?.rejected)) metrics.logsRejected.inc(error.details.rejected.length);
+          if (Array.isArray(error?.details?.rejected))
+            metrics.logsRejected.inc(error.details.rejected.length);
         }
         return json(body);
       };

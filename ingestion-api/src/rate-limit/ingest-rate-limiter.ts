@@ -1,5 +1,10 @@
 import type { Redis } from 'ioredis';
-import { BurstyRateLimiter, RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import {
+  BurstyRateLimiter,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
 import { AppError } from '../errors';
 
 /** Options of an {@link IngestRateLimiter}. */
@@ -36,7 +41,10 @@ export class IngestRateLimiter {
       keyPrefix: `${options.keyPrefix}:rl-burst`,
       points: Math.max(options.burst, 0),
       duration: BURST_WINDOW_SECONDS,
-      insuranceLimiter: new RateLimiterMemory({ points: Math.max(options.burst, 0), duration: BURST_WINDOW_SECONDS }),
+      insuranceLimiter: new RateLimiterMemory({
+        points: Math.max(options.burst, 0),
+        duration: BURST_WINDOW_SECONDS,
+      }),
     });
     this.limiter = new BurstyRateLimiter(steady, burst);
   }
@@ -48,9 +56,14 @@ export class IngestRateLimiter {
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       const retryAfter = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new AppError('rate_limited', `too many requests; retry in ${retryAfter} s`, { retryAfterSeconds: retryAfter }, {
-        headers: { 'Retry-After': String(retryAfter) },
-      });
+      throw new AppError(
+        'rate_limited',
+        `too many requests; retry in ${retryAfter} s`,
+        { retryAfterSeconds: retryAfter },
+        {
+          headers: { 'Retry-After': String(retryAfter) },
+        },
+      );
     }
   }
 }

@@ -8,7 +8,15 @@ import {
 } from '@logstream/shared-types';
 import { AppError } from '../errors';
 
-const LISTED_STATES = ['waiting', 'paused', 'delayed', 'prioritized', 'active', 'completed', 'failed'] as const;
+const LISTED_STATES = [
+  'waiting',
+  'paused',
+  'delayed',
+  'prioritized',
+  'active',
+  'completed',
+  'failed',
+] as const;
 
 /**
  * Reads the dead-letter queue (filled by the worker) and sends dead letters back to the ingest queue. Storage is
@@ -48,7 +56,11 @@ export class DeadLetterService {
     if (job) {
       const state = await job.getState();
       if (state !== 'failed') {
-        throw new AppError('validation_failed', `ingest job ${id} is ${state}, not failed: nothing to retry`, { state });
+        throw new AppError(
+          'validation_failed',
+          `ingest job ${id} is ${state}, not failed: nothing to retry`,
+          { state },
+        );
       }
       await job.retry('failed', { resetAttemptsMade: true });
       return { jobId: id, outcome: 'retried' };

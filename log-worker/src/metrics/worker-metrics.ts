@@ -23,7 +23,8 @@ export class WorkerMetrics {
 
   constructor(options: { defaultMetrics?: boolean } = {}) {
     const registers = [this.registry];
-    if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'logstream_worker_' });
+    if (options.defaultMetrics ?? true)
+      collectDefaultMetrics({ register: this.registry, prefix: 'logstream_worker_' });
     this.batchSize = new Histogram({
       name: 'logstream_worker_batch_size',
       help: 'Logs per bulk insert (flush), duplicates included',
@@ -42,7 +43,11 @@ export class WorkerMetrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
       registers,
     });
-    this.logsStored = new Counter({ name: 'logstream_worker_logs_stored_total', help: 'Logs newly stored', registers });
+    this.logsStored = new Counter({
+      name: 'logstream_worker_logs_stored_total',
+      help: 'Logs newly stored',
+      registers,
+    });
     this.duplicatesSkipped = new Counter({
       name: 'logstream_worker_duplicates_skipped_total',
       help: 'Logs found already stored (re-delivered job or resent seq) and not stored again',
@@ -89,7 +94,8 @@ export class WorkerMetrics {
     const stored = new Set(result.inserted.map((log) => log.id));
     const now = Date.now();
     for (const item of items) {
-      if (stored.has(item.log.id)) this.endToEndLatency.observe(Math.max(0, now - item.receivedAt.getTime()) / 1000);
+      if (stored.has(item.log.id))
+        this.endToEndLatency.observe(Math.max(0, now - item.receivedAt.getTime()) / 1000);
     }
   }
 

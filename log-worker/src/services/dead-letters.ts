@@ -18,9 +18,14 @@ export interface DeadLettersOptions {
 }
 
 /** Whether a `failed` event is the job's last: it went to the failed set (finishedOn set) or can never succeed. */
-export function isFinalFailure(job: Pick<Job, 'finishedOn' | 'attemptsMade' | 'opts'>, error: Error): boolean {
+export function isFinalFailure(
+  job: Pick<Job, 'finishedOn' | 'attemptsMade' | 'opts'>,
+  error: Error,
+): boolean {
   return (
-    job.finishedOn !== undefined || error.name === 'UnrecoverableError' || job.attemptsMade >= (job.opts.attempts ?? 1)
+    job.finishedOn !== undefined ||
+    error.name === 'UnrecoverableError' ||
+    job.attemptsMade >= (job.opts.attempts ?? 1)
   );
 }
 
@@ -90,7 +95,10 @@ export class DeadLetters {
       data,
     };
     this.metrics?.deadLetters.inc();
-    this.logger.error({ jobId, attempts: job.attemptsMade, reason: error.message, logs: logs.length }, 'job dead-lettered');
+    this.logger.error(
+      { jobId, attempts: job.attemptsMade, reason: error.message, logs: logs.length },
+      'job dead-lettered',
+    );
     // A job dead-lettered again after a retry replaces its earlier letter.
     await this.queue.remove(jobId);
     await this.queue.add(DEAD_LETTER_JOB_NAME, letter, { jobId, removeOnComplete: true });
@@ -126,7 +134,9 @@ export class DeadLetters {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.logger.error({ err: error }, 'dead-letter bookkeeping failed'));
+    const tracked = work.catch((error: unknown) =>
+      this.logger.error({ err: error }, 'dead-letter bookkeeping failed'),
+    );
     this.pending.add(tracked);
     void tracked.finally(() => this.pending.delete(tracked));
   }
