@@ -1,1 +1,2 @@
 export * from './ack-store';
+export * from './fault-store';

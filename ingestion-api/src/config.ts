@@ -29,13 +29,24 @@ export const ApiConfig = z.object({
   RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(400),
   /** Origin of the dashboard, the only one CORS allows (with its localhost/127.0.0.1 twin). Default http://localhost:3001. */
   DASHBOARD_ORIGIN: z.string().url().default('http://localhost:3001'),
+  /** Allow fault injection through POST /control. Default false (the embedded demo turns it on). */
+  ENABLE_FAULTS: envFlag(false),
+  /** Waiting ingest jobs at which POST /ingest answers 429 with Retry-After. Default 5000. */
+  HIGH_WATER_MARK: z.coerce.number().int().min(1).default(5_000),
+  /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
+  LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
   LOG_PRETTY: envFlag(false),
   /** `development` shows error stacks in responses; anything else never does. Default `production`. */
   NODE_ENV: z.string().default('production'),
-});
+})
+  .transform((c) => ({ ...c, LOW_WATER_MARK: c.LOW_WATER_MARK ?? Math.floor(c.HIGH_WATER_MARK * 0.8) }))
+  .refine((c) => c.LOW_WATER_MARK < c.HIGH_WATER_MARK, {
+    message: 'LOW_WATER_MARK must be below HIGH_WATER_MARK',
+    path: ['LOW_WATER_MARK'],
+  });
 export type ApiConfig = z.output<typeof ApiConfig>;
 
 /** Parses the environment; throws a readable `ConfigError` listing every bad variable. */

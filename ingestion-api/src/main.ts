@@ -1,22 +1,28 @@
+import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { AckStore } from '@logstream/ack-store';
+import { AckStore, FaultStore } from '@logstream/ack-store';
+import { QUEUE_NAMES, SOCKET_CHANNEL, type IngestJobData } from '@logstream/shared-types';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
-import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
 import { createApp } from './app';
+import { loadConfig } from './config';
 import { createOperations } from './http/create-operations';
 import { operationRoutes } from './http/operation-routes';
-import { mountOperations } from './http/operations';
-import { loadConfig } from './config';
+import { allowedOrigins, mountOperations } from './http/operations';
 import { createLogger } from './logger';
+import { Announcer } from './realtime/announcer';
+import { createSocketServer } from './realtime/socket-server';
 import { createRedis } from './redis';
 import { routes } from './routes';
+import { FaultService } from './services/fault-service';
 import { IngestService } from './services/ingest-service';
+import { PipelineMonitor } from './services/pipeline-monitor';
 import { ReplayService } from './services/replay-service';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'ingestion-api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const redis = createRedis(config.REDIS_URL, 'requests');
+  const blocking = createRedis(config.REDIS_URL, 'blocking');
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -28,29 +34,74 @@ async function main(): Promise<void> {
     },
   });
   const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
+  const faultStore = new FaultStore(redis, config.QUEUE_PREFIX, config.ENABLE_FAULTS);
   const ingest = new IngestService(queue, ack);
+  const faults = new FaultService(faultStore, queue, config.ENABLE_FAULTS);
+  const monitor = new PipelineMonitor(
+    queue,
+    faultStore,
+    { highWaterMark: config.HIGH_WATER_MARK, lowWaterMark: config.LOW_WATER_MARK, refreshMs: 500 },
+    logger.child({ module: 'monitor' }),
+    blocking,
+    config.QUEUE_PREFIX,
+  );
+  await monitor.start();
+
   // Connected in the background: ingest never waits for MongoDB; the replay routes answer 503 until it is there.
   const mongo = connectMongo(config.MONGO_URL);
   mongo.catch((error: unknown) => logger.error({ err: error }, 'MongoDB unreachable; /replays answers 503'));
   let models: Promise<Models> | undefined;
-  const replays = new ReplayService(() => (models ??= mongo.then(createModels)), ack);
+  let announcer: Announcer | undefined;
+  const replays = new ReplayService(
+    () => (models ??= mongo.then(createModels)),
+    ack,
+    (replay) => announcer?.replayRequested(replay),
+  );
+
   const operations = createOperations({ config, redis, ingestQueue: queue, logger });
   const app = createApp({
-    routes: [...routes({ redis, ingest, replays }), ...operationRoutes(operations.routes)],
+    routes: [
+      ...routes({ redis, ingest, replays, faults, monitor, announcer: () => announcer }),
+      ...operationRoutes(operations.routes),
+    ],
     logger,
     development: config.NODE_ENV === 'development',
     before: (expressApp) => mountOperations(expressApp, operations.mount),
   });
   const server = app.listen(config.PORT, config.HOST, () =>
-    logger.info({ port: config.PORT, queue: QUEUE_NAMES.ingest, prefix: config.QUEUE_PREFIX }, 'ingestion API listening'),
+    logger.info(
+      { port: config.PORT, queue: QUEUE_NAMES.ingest, prefix: config.QUEUE_PREFIX, faults: config.ENABLE_FAULTS },
+      'ingestion API listening',
+    ),
   );
+  const pub = createRedis(config.REDIS_URL, 'blocking');
+  const sub = createRedis(config.REDIS_URL, 'blocking');
+  const io = createSocketServer({
+    server,
+    pub,
+    sub,
+    channel: `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`,
+    origins: allowedOrigins(config.DASHBOARD_ORIGIN),
+    logger: logger.child({ module: 'socket' }),
+  });
+  announcer = new Announcer(
+    io,
+    monitor,
+    redis,
+    `${config.QUEUE_PREFIX}:announcer`,
+    randomBytes(6).toString('hex'),
+    logger.child({ module: 'announcer' }),
+  );
+  announcer.start();
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    server.close();
+    announcer?.stop();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    await monitor.close();
     await queue.close();
     await operations.close();
-    await redis.quit();
+    await Promise.all([redis, blocking, pub, sub].map((client) => client.quit().catch(() => undefined)));
     await mongo.then((connection) => connection.close()).catch(() => undefined);
     process.exit(0);
   };

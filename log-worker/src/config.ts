@@ -32,6 +32,10 @@ export const WorkerConfig = z
     REPLAY_EXPIRE_MS: z.coerce.number().int().min(1000).default(600_000),
     /** How often the replay watcher examines streams. Default 1000 ms. */
     REPLAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    /** Most live-tail logs published per second (a sample above it). Default 200. */
+    LIVE_MAX_PER_SEC: z.coerce.number().int().min(0).default(200),
+    /** Obey injected faults (crash-worker) set through the API's POST /control. Default true. */
+    ENABLE_FAULTS: envFlag(true),
     /** pino level. Default `info`. */
     LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */

@@ -1,15 +1,17 @@
 import { Queue, Worker } from 'bullmq';
-import { AckStore } from '@logstream/ack-store';
-import { QUEUE_NAMES, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
+import { AckStore, FaultStore } from '@logstream/ack-store';
+import { QUEUE_NAMES, SOCKET_CHANNEL, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
 import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
 import { createLogger } from './logger';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createIngestProcessor } from './processors/ingest-processor';
+import { LivePublisher } from './realtime/live-publisher';
 import { createRedis } from './redis';
 import { LogWriter } from './repositories/log-writer';
 import { DeadLetters } from './services/dead-letters';
+import { FaultWatcher } from './services/fault-watcher';
 import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
 import { ReplayWatcher } from './services/replay-watcher';
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   await ensureIndexes(models);
   const redis = createRedis(config.REDIS_URL, 'worker');
   const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
+  const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
 
   const sink = new LogSink(
     new LogWriter(models),
@@ -34,6 +37,7 @@ async function main(): Promise<void> {
       onFlushed: async (result, durationMs, items) => {
         await recordPersisted(ack, result);
         metrics.observeFlush(result, durationMs, items);
+        live.logs(result.inserted);
       },
     },
     logger.child({ module: 'sink' }),
@@ -63,11 +67,22 @@ async function main(): Promise<void> {
       expireAfterMs: config.REPLAY_EXPIRE_MS,
       intervalMs: config.REPLAY_INTERVAL_MS,
       lockKey: `${config.QUEUE_PREFIX}:replay-watcher`,
-      onRequested: () => metrics.replays.inc(),
+      onRequested: (replay) => {
+        metrics.replays.inc();
+        live.replayRequested(replay);
+      },
+      onCompleted: (replay) => live.replayCompleted(replay),
     },
     logger.child({ module: 'replay-watcher' }),
   );
   watcher.start();
+  const faults = new FaultWatcher(
+    worker,
+    new FaultStore(redis, config.QUEUE_PREFIX, config.ENABLE_FAULTS),
+    { onCrashed: (until) => live.workerCrashed(until, 'injected crash-worker fault'), onRecovered: () => live.workerRecovered() },
+    logger.child({ module: 'faults' }),
+  );
+  faults.start();
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
@@ -85,6 +100,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down: finishing active jobs and flushing');
+    faults.stop();
     await watcher.stop();
     await worker.close();
     await sink.close();

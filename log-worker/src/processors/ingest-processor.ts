@@ -6,7 +6,7 @@ import type { LogSink } from '../services/log-sink';
  * Processes one ingest job: validates its payload (a payload that can never be stored is not retried) and resolves
  * only after every log of the job is durably written, so BullMQ marks the job completed only then.
  */
-export function createIngestProcessor(sink: LogSink): Processor<IngestJobData, { stored: number }> {
+export function createIngestProcessor(sink: LogSink): Processor<IngestJobData, { stored: number; e2eMs: number }> {
   return async (job: Job<IngestJobData>) => {
     const parsed = IngestJobData.safeParse(job.data);
     if (!parsed.success) {
@@ -16,6 +16,7 @@ export function createIngestProcessor(sink: LogSink): Processor<IngestJobData, {
       );
     }
     await sink.accept(parsed.data);
-    return { stored: parsed.data.logs.length };
+    // Ingest → stored latency of this request, reported to the API through the completed event.
+    return { stored: parsed.data.logs.length, e2eMs: Date.now() - Date.parse(parsed.data.receivedAt) };
   };
 }

@@ -1,0 +1,124 @@
+import type { Server } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { chromium, type Browser } from 'playwright-core';
+import {
+  DEAD_LETTER_JOB_NAME,
+  QUEUE_NAMES,
+  type DeadLetterJobData,
+  type IngestJobData,
+} from '@logstream/shared-types';
+import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import { createOperations, type Operations } from '../http/create-operations';
+import { operationRoutes } from '../http/operation-routes';
+import { mountOperations } from '../http/operations';
+import { createRedis } from '../redis';
+
+const ADMIN_KEY = 'board-admin-key-0123456789';
+
+/** Where the screenshots go, for a person to look at. */
+const SHOTS = process.env.LOGSTREAM_SCREENSHOT_DIR ?? os.tmpdir();
+
+/** The BullMQ board rendered by Debian's Chromium, behind basic auth, with the CSP it is given. */
+describe('BullMQ board in a browser', () => {
+  let redis: Redis;
+  let queue: Queue<IngestJobData>;
+  let operations: Operations;
+  let server: Server;
+  let base: string;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    const prefix = uniqueName('board');
+    const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, ADMIN_KEY });
+    redis = createRedis(config.REDIS_URL, 'requests');
+    await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
+    queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
+    const logger = pino({ level: 'silent' });
+    operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
+    const app = createApp({
+      routes: operationRoutes(operations.routes),
+      logger,
+      development: false,
+      before: (expressApp) => mountOperations(expressApp, operations.mount),
+    });
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+
+    const receivedAt = new Date().toISOString();
+    await queue.add(
+      'ingest',
+      {
+        batchId: 'board-demo',
+        receivedAt,
+        logs: [{ id: 'board-demo-0', service: 'payment', level: 'info', message: 'card charged', ts: receivedAt }],
+      },
+      { jobId: 'board-demo' },
+    );
+    const letter: DeadLetterJobData = {
+      jobId: 'poison-demo',
+      reason: 'invalid ingest job payload at logs: Invalid input: expected array, received string',
+      attemptsMade: 1,
+      failedAt: receivedAt,
+      logCount: 0,
+      data: { batchId: 'poison-demo', logs: 'nope' },
+    };
+    await operations.mount.queues.deadLetter.add(DEAD_LETTER_JOB_NAME, letter, { jobId: 'poison-demo' });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise((resolve) => server?.close(resolve));
+    await queue?.obliterate({ force: true });
+    await operations?.mount.queues.deadLetter.obliterate({ force: true });
+    await operations?.close();
+    await queue?.close();
+    await redis?.quit();
+  });
+
+  it('asks for credentials, then renders both queues and a dead letter without CSP violations', async () => {
+    const anonymous = await browser.newContext();
+    // A browser page would show its credentials prompt; headless Chromium cannot, so ask through the context.
+    const refused = await anonymous.request.get(`${base}/admin/queues`);
+    expect(refused.status()).toBe(401);
+    expect(refused.headers()['www-authenticate']).toContain('Basic realm="LogStream admin"');
+    await anonymous.close();
+
+    const context = await browser.newContext({
+      httpCredentials: { username: 'ops', password: ADMIN_KEY },
+      viewport: { width: 1280, height: 800 },
+    });
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    const response = await page.goto(`${base}/admin/queues`);
+    expect(response?.status()).toBe(200);
+    await page.getByText(QUEUE_NAMES.ingest, { exact: false }).first().waitFor({ timeout: 20_000 });
+    await page.getByText(QUEUE_NAMES.deadLetter, { exact: false }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'logstream-board-overview.png'), fullPage: true });
+
+    await page.goto(`${base}/admin/queues/queue/${QUEUE_NAMES.deadLetter}?status=waiting`);
+    await page.getByText('poison-demo', { exact: false }).first().waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'logstream-board-dead-letter.png'), fullPage: true });
+
+    expect(problems.filter((p) => /Content Security Policy|Refused to/i.test(p))).toEqual([]);
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
