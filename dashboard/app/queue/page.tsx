@@ -1,0 +1,43 @@
+import { Suspense } from 'react';
+import { CardSkeleton } from '@/components/skeleton';
+import { QueueLive } from '@/components/queue-live';
+import { config } from '@/lib/config';
+import { dateTimeOf } from '@/lib/format';
+import { queueStats } from '@/lib/request-data';
+
+export const metadata = { title: 'Queue' };
+
+async function QueueWidget({ apiUrl }: { apiUrl: string }) {
+  const stats = await queueStats();
+  return (
+    <>
+      {stats.ok ? (
+        <p className="faint" style={{ margin: 0 }}>Server snapshot at {dateTimeOf(stats.data.at)} UTC, then live.</p>
+      ) : (
+        <p className="notice bad" data-testid="queue-unreachable">Current queue state unavailable: {stats.error}</p>
+      )}
+      <QueueLive apiUrl={apiUrl} initial={stats.ok ? stats.data : null} />
+    </>
+  );
+}
+
+/** `/queue`: BullMQ ingest queue depth, workers and throughput. */
+export default function QueuePage() {
+  const { publicApiUrl, boardUrl } = config();
+  return (
+    <>
+      <header className="page-head">
+        <div>
+          <h1>Queue</h1>
+          <p>The BullMQ ingest queue between the API and the workers</p>
+        </div>
+        <a className="btn" href={boardUrl} target="_blank" rel="noreferrer" data-testid="board-link">
+          Open BullMQ board ↗
+        </a>
+      </header>
+      <Suspense fallback={<CardSkeleton height={260} />}>
+        <QueueWidget apiUrl={publicApiUrl} />
+      </Suspense>
+    </>
+  );
+}
