@@ -28,6 +28,9 @@ async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`no mongod within ${timeoutMs} ms`)), timeoutMs);
   });
+  // mongodb-memory-server prints its own stack trace on a failed download; we print one clear line instead.
+  const { warn, error } = console;
+  console.warn = console.error = () => {};
   try {
     const server = await Promise.race([
       MongoMemoryServer.create({ binary: { version: '7.0.14', downloadDir: cacheDir('mongodb-binaries') } }),
@@ -36,6 +39,8 @@ async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
     return { url: server.getUri(), source: 'mongodb-memory-server', stop: async () => void (await server.stop()) };
   } finally {
     clearTimeout(timer);
+    console.warn = warn;
+    console.error = error;
   }
 }
 

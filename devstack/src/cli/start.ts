@@ -1,0 +1,91 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import concurrently from 'concurrently';
+import { ConfigError } from '@logstream/shared-types';
+import { loadConfig, type DevstackConfig } from '../config';
+import { resolveMongo } from '../mongo';
+import { cacheDir, repoRoot } from '../paths';
+import { resolveRedis } from '../redis';
+
+const say = (line: string) => process.stdout.write(`\x1b[1m[logstream]\x1b[0m ${line}\n`);
+
+/** Builds the dashboard once (next build) when no build exists yet. */
+function ensureDashboardBuild(root: string): void {
+  if (fs.existsSync(path.join(root, 'dashboard', '.next', 'BUILD_ID'))) return;
+  say('building the dashboard (first run only)…');
+  const result = spawnSync('npm', ['run', 'build', '-w', '@logstream/dashboard'], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error('the dashboard build failed');
+}
+
+/**
+ * `npm start`: the whole product on embedded defaults — Redis and MongoDB found or started, then the API, the worker,
+ * the dashboard and a gentle simulator, with prefixed output. Ctrl-C stops everything, embedded servers included.
+ */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const root = repoRoot();
+  const redis = await resolveRedis(config.REDIS_URL);
+  say(`redis: ${redis.url} (${redis.source})`);
+  const mongo = await resolveMongo({
+    envUrl: config.MONGO_URL,
+    prefer: config.LOGSTREAM_MONGO,
+    ferretdbDataDir: cacheDir('ferretdb-data', 'demo'),
+    log: say,
+  });
+  say(`mongodb: ${mongo.url} (${mongo.source})`);
+  try {
+    ensureDashboardBuild(root);
+    await runAll(config, root, redis.url, mongo.url);
+  } finally {
+    say('stopping embedded services…');
+    await mongo.stop();
+    await redis.stop();
+  }
+}
+
+/** Runs the apps with prefixed output until one fails or Ctrl-C. */
+async function runAll(config: DevstackConfig, root: string, redisUrl: string, mongoBaseUrl: string): Promise<void> {
+
+  const mongoUrl = mongoBaseUrl.replace(/\/?(\?.*)?$/, '/logstream$1');
+  const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
+  const shared = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, LOG_PRETTY: 'true', FORCE_COLOR: '1' };
+  const commands: { name: string; prefixColor: string; command: string; env: Record<string, string> }[] = [
+    {
+      name: 'api',
+      prefixColor: 'cyan',
+      command: 'node ingestion-api/dist/main.js',
+      env: { ...shared, PORT: String(config.API_PORT), AUTH_REQUIRED: 'false', ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: `http://localhost:${config.DASHBOARD_PORT}` },
+    },
+    { name: 'worker', prefixColor: 'magenta', command: 'node log-worker/dist/main.js', env: { ...shared, HEALTH_PORT: String(config.WORKER_PORT) } },
+    {
+      name: 'dashboard',
+      prefixColor: 'green',
+      command: `npm run start -w @logstream/dashboard`,
+      env: { ...shared, PORT: String(config.DASHBOARD_PORT), API_URL: apiUrl, PUBLIC_API_URL: apiUrl },
+    },
+  ];
+  if (config.SIMULATE) {
+    commands.push({
+      name: 'simulator',
+      prefixColor: 'yellow',
+      command: `node traffic-simulator/dist/main.js --url ${apiUrl} --rate ${config.SIMULATE_RATE} --duration 86400 --mongo-url ${mongoUrl}`,
+      env: { ...shared },
+    });
+  }
+  say(`API        ${apiUrl}  (board: ${apiUrl}/admin/queues, metrics: ${apiUrl}/metrics)`);
+  say(`dashboard  http://localhost:${config.DASHBOARD_PORT}`);
+  say(`worker     http://127.0.0.1:${config.WORKER_PORT}/health`);
+  say('Ctrl-C stops everything.');
+
+  const { result, commands: running } = concurrently(commands, { cwd: root, prefix: 'name', killOthersOn: ['failure'], restartTries: 0 });
+  const stopAll = () => running.forEach((command) => command.kill('SIGTERM'));
+  process.once('SIGINT', stopAll);
+  process.once('SIGTERM', stopAll);
+  await result.catch(() => undefined);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof ConfigError ? error.message : `npm start failed: ${(error as Error).message}`}\n`);
+  process.exit(1);
+});
