@@ -34,5 +34,15 @@ module.exports = {
       globalSetup: '<rootDir>/jest.global-setup.js',
       globalTeardown: '<rootDir>/jest.global-teardown.js',
     },
+    {
+      displayName: 'browser',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/dashboard/e2e/**/*.e2e.test.ts'],
+      testPathIgnorePatterns: ignored,
+      globalSetup: '<rootDir>/jest.global-setup.js',
+      globalTeardown: '<rootDir>/jest.global-teardown.js',
+    },
   ],
 };

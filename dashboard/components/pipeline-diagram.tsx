@@ -5,14 +5,14 @@ import type { FaultState, MetricsSnapshot } from '@logstream/shared-types';
 import { useLiveEvent, useLiveStatus } from '@/lib/live-socket';
 
 const NODES = [
-  { id: 'producers', label: 'Producers', sub: 'SDK · simulator', x: 70 },
-  { id: 'api', label: 'Ingestion API', sub: 'POST /ingest', x: 280 },
-  { id: 'queue', label: 'Redis · BullMQ', sub: 'ingest queue', x: 490 },
-  { id: 'worker', label: 'Log worker', sub: 'batch insert', x: 700 },
-  { id: 'mongo', label: 'MongoDB', sub: 'logs · rollups', x: 910 },
+  { id: 'producers', label: 'Producers', sub: 'SDK · simulator', x: 80 },
+  { id: 'api', label: 'Ingestion API', sub: 'POST /ingest', x: 292 },
+  { id: 'queue', label: 'Redis · BullMQ', sub: 'ingest queue', x: 504 },
+  { id: 'worker', label: 'Log worker', sub: 'batch insert', x: 716 },
+  { id: 'mongo', label: 'MongoDB', sub: 'logs · rollups', x: 928 },
 ] as const;
 const Y = 120;
-const W = 150;
+const W = 140;
 const H = 74;
 
 const isOn = (until: string | null | undefined) => (until ? Date.parse(until) > Date.now() : false);
@@ -46,7 +46,7 @@ function Flow({ x1, x2, rate, color, broken }: { x1: number; x2: number; rate: n
 
 function EdgeLabel({ x, text, tone }: { x: number; text: string; tone?: string }) {
   return (
-    <text x={x} y={Y - 16} textAnchor="middle" fontSize={12} fill={tone ?? 'var(--text-dim)'} style={{ fontVariantNumeric: 'tabular-nums' }}>
+    <text x={x} y={Y - 52} textAnchor="middle" fontSize={12} fill={tone ?? 'var(--text-dim)'} style={{ fontVariantNumeric: 'tabular-nums' }}>
       {text}
     </text>
   );
@@ -81,7 +81,7 @@ export function PipelineDiagram({ apiUrl, initial }: { apiUrl: string; initial: 
   };
   return (
     <div className="pipeline-wrap" data-testid="pipeline">
-      <svg viewBox="0 0 980 230" role="img" aria-label="Pipeline diagram">
+      <svg viewBox="0 0 1008 236" role="img" aria-label="Pipeline diagram">
         {edges.map((e) => {
           const a = NODES[e.from] as (typeof NODES)[number];
           const b = NODES[e.from + 1] as (typeof NODES)[number];
@@ -118,12 +118,12 @@ export function PipelineDiagram({ apiUrl, initial }: { apiUrl: string; initial: 
             </g>
           );
         })}
-        {network && <Callout x={175} text="network failure: ingest refused" />}
-        {delay && <Callout x={280} text={`ACK delayed ${faults?.delayAckMs ?? 0} ms`} tone="var(--lv-warn)" />}
-        {workerDown && <Callout x={700} text={snap?.workers === 0 && !isOn(faults?.workerCrashedUntil) ? 'no worker connected' : 'worker down: jobs wait in Redis'} />}
-        {apiDown && <Callout x={280} text="API unreachable" />}
+        {network && <Callout x={186} text="network failure: ingest refused" />}
+        {delay && <Callout x={292} text={`ACK delayed ${faults?.delayAckMs ?? 0} ms`} tone="var(--lv-warn)" />}
+        {workerDown && <Callout x={716} text={snap?.workers === 0 && !isOn(faults?.workerCrashedUntil) ? 'no worker connected' : 'worker down: jobs wait in Redis'} />}
+        {apiDown && <Callout x={292} text="API unreachable" />}
         {snap?.e2eLatencyMs != null && (
-          <text x={490} y={215} textAnchor="middle" fontSize={12} fill="var(--text-dim)">
+          <text x={504} y={224} textAnchor="middle" fontSize={12} fill="var(--text-dim)">
             ingest → stored median {Math.round(snap.e2eLatencyMs)} ms · {snap.workers} worker{snap.workers === 1 ? '' : 's'}
           </text>
         )}

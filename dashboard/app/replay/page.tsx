@@ -39,8 +39,8 @@ async function ReplayTable() {
           {replays.map((r) => (
             <tr key={r.id}>
               <td className="mono ts">{dateTimeOf(r.createdAt)}</td>
-              <td className="mono">{r.stream}</td>
-              <td className="mono num">
+              <td className="mono" style={{ whiteSpace: 'nowrap' }}>{r.stream}</td>
+              <td className="mono num" style={{ whiteSpace: 'nowrap' }}>
                 {r.from}–{r.to} <span className="faint">({r.to - r.from + 1})</span>
               </td>
               <td>
@@ -61,7 +61,7 @@ async function TriggerCard() {
   const acks = await ackStates();
   return (
     <>
-      {!acks.ok && <p className="notice bad" style={{ marginTop: 0 }}>API unreachable: a trigger will fail until it answers ({acks.error}).</p>}
+      {!acks.ok && <p className="notice bad" style={{ marginBottom: 12 }}>Triggers fail until the API answers: {acks.error}</p>}
       <ReplayForm streams={acks.ok ? acks.data.streams.map((s) => s.stream) : []} />
     </>
   );

@@ -1,0 +1,217 @@
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Connection } from 'mongoose';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
+import {
+  freePort,
+  mongoUrlWithDb,
+  repoRoot,
+  startApp,
+  testMongoUrl,
+  testRedisUrl,
+  uniqueName,
+  waitFor,
+  waitForHttp,
+  type AppProcess,
+} from '@logstream/devstack';
+import { startDashboard, type DashboardServer } from './next-server';
+import { seedDashboardData, type SeedSummary } from './seed-data';
+
+// Starting three processes and a browser on a 2-core machine takes a while.
+jest.setTimeout(180_000);
+
+const SHOTS = path.join(repoRoot(), 'docs', 'screenshots');
+const PAGES = [
+  { path: '/', name: 'overview', key: 'overview-volume' },
+  { path: '/logs', name: 'logs', key: 'results-table' },
+  { path: '/live', name: 'live', key: 'live-status' },
+  { path: '/services', name: 'services', key: 'services-table' },
+  { path: '/queue', name: 'queue', key: 'queue-waiting' },
+  { path: '/replay', name: 'replay', key: 'replay-table' },
+  { path: '/pipeline', name: 'pipeline', key: 'pipeline' },
+] as const;
+
+/** The dashboard in a real Chromium against the real API, worker, Redis and MongoDB-wire server. */
+describe('dashboard in a browser', () => {
+  const dbs: Connection[] = [];
+  const apps: AppProcess[] = [];
+  const servers: DashboardServer[] = [];
+  let browser: Browser;
+  let page: Page;
+  let seed: SeedSummary;
+  let apiUrl: string;
+  let dash: DashboardServer;
+  let emptyDash: DashboardServer;
+
+  beforeAll(async () => {
+    fs.mkdirSync(SHOTS, { recursive: true });
+    const db = uniqueName('dash');
+    const mongoUrl = mongoUrlWithDb(testMongoUrl(), db);
+    const connection = await connectMongo(mongoUrl);
+    dbs.push(connection);
+    const models = createModels(connection);
+    await ensureIndexes(models);
+    seed = await seedDashboardData(models);
+
+    const [apiPort, healthPort, dashPort, emptyPort, deadApiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    apiUrl = `http://127.0.0.1:${apiPort}`;
+    const dashUrl = `http://127.0.0.1:${dashPort}`;
+    const env = { REDIS_URL: testRedisUrl(), MONGO_URL: mongoUrl, QUEUE_PREFIX: db, AUTH_REQUIRED: 'false', ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: dashUrl };
+    apps.push(startApp('ingestion-api', { ...env, PORT: String(apiPort) }));
+    apps.push(startApp('log-worker', { ...env, HEALTH_PORT: String(healthPort) }));
+    await waitForHttp(`${apiUrl}/ready`);
+    await waitForHttp(`http://127.0.0.1:${healthPort}/ready`);
+
+    dash = await startDashboard(dashPort, { MONGO_URL: mongoUrl, API_URL: apiUrl, PUBLIC_API_URL: apiUrl });
+    servers.push(dash);
+    // A second dashboard over an empty database and an API that is not there.
+    const emptyDb = uniqueName('dash_empty');
+    const emptyConnection = await connectMongo(mongoUrlWithDb(testMongoUrl(), emptyDb));
+    dbs.push(emptyConnection);
+    emptyDash = await startDashboard(emptyPort, { MONGO_URL: mongoUrlWithDb(testMongoUrl(), emptyDb), API_URL: `http://127.0.0.1:${deadApiPort}` });
+    servers.push(emptyDash);
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all(apps.map((a) => a.stop()));
+    for (const connection of dbs) {
+      await connection.dropDatabase();
+      await connection.close();
+    }
+  });
+
+  it('renders every page with its key widget (and saves a dark-theme screenshot of each)', async () => {
+    for (const p of PAGES) {
+      const response = await page.goto(`${dash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
+      expect({ path: p.path, status: response?.status() }).toEqual({ path: p.path, status: 200 });
+      await page.getByTestId(p.key).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await page.getByTestId('api-badge').and(page.locator('[data-status="live"]')).waitFor({ timeout: 10_000 });
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(SHOTS, `${p.name}.png`), fullPage: true });
+    }
+  });
+
+  it('answers 200 on every page with an empty database and no API, and says the API is unreachable', async () => {
+    for (const p of PAGES) {
+      const response = await page.goto(`${emptyDash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
+      expect({ path: p.path, status: response?.status() }).toEqual({ path: p.path, status: 200 });
+      await page.locator('main').waitFor();
+      expect(await page.getByTestId('page-error').count()).toBe(0);
+    }
+    await page.goto(`${emptyDash.url}/logs`);
+    await page.getByTestId('empty-state').first().waitFor();
+    await page.getByTestId('api-badge').and(page.locator('[data-status="unreachable"]')).waitFor({ timeout: 10_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
+  });
+
+  it('searches the store on the server: text narrows the results and every shown message matches', async () => {
+    await page.goto(`${dash.url}/logs`);
+    const before = Number(await page.getByTestId('result-count').innerText().then((t) => t.replace('+', '')));
+    await page.getByTestId('search-q').fill(seed.needle);
+    await page.getByTestId('search-submit').click();
+    await page.waitForURL(/q=Card\+Declined/);
+    await page.getByTestId('results-table').waitFor();
+    const messages = await page.getByTestId('result-row').locator('td.msg').allInnerTexts();
+    expect(messages.length).toBe(Math.min(seed.needleCount, 50));
+    expect(messages.every((m) => m.toLowerCase().includes('card declined'))).toBe(true);
+    expect(before).toBeGreaterThanOrEqual(messages.length);
+    expect(await page.locator('td.msg mark').count()).toBe(messages.length);
+
+    await page.goto(`${dash.url}/logs?range=7d&requestId=${seed.requestId}`);
+    const streams = await page.getByTestId('result-row').locator('td:nth-child(3)').allInnerTexts();
+    expect(new Set(streams.map((s) => s.split(/[/#]/)[0]))).toEqual(new Set(seed.requestServices));
+  });
+
+  it('opens a row in the drawer and its permalink, with the request timeline and missing seqs', async () => {
+    await page.goto(`${dash.url}/logs?range=7d&requestId=${seed.requestId}`);
+    await page.getByTestId('result-row').filter({ hasText: 'card declined' }).locator('td.msg a').click();
+    await page.getByTestId('drawer').waitFor();
+    expect(await page.getByTestId('request-timeline').locator('li').count()).toBe(4);
+    await page.screenshot({ path: path.join(SHOTS, 'logs-drawer.png') });
+    await page.getByTestId('permalink').click();
+    await page.waitForURL(/\/logs\/payment%2Feu-1%40\d+$/);
+    await page.getByTestId('log-detail').waitFor();
+    expect(await page.getByTestId('log-json').innerText()).toContain('"$ref": "card#4242"');
+
+    const response = await page.goto(`${dash.url}/logs/${encodeURIComponent(`${seed.streamWithHole}@${seed.holeSeq - 1}`)}`);
+    expect(response?.status()).toBe(200);
+    await expect(page.getByTestId('missing-seq').innerText()).resolves.toContain(`#${seed.holeSeq}`);
+  });
+
+  it('changes the URL time range when the histogram is brushed', async () => {
+    await page.goto(`${dash.url}/logs?range=24h`);
+    const canvas = page.getByTestId('histogram').locator('canvas').first();
+    await canvas.waitFor();
+    const box = await canvas.boundingBox();
+    if (!box) throw new Error('histogram canvas has no box');
+    const y = box.y + box.height / 2;
+    await page.mouse.move(box.x + box.width * 0.55, y);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width * 0.75, y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForURL(/from=.*&to=/, { timeout: 10_000 });
+    const url = new URL(page.url());
+    const span = Date.parse(url.searchParams.get('to') as string) - Date.parse(url.searchParams.get('from') as string);
+    expect(span).toBeGreaterThan(0);
+    expect(span).toBeLessThan(12 * 3_600_000);
+    expect(url.searchParams.get('range')).toBeNull();
+  });
+
+  it('exports the current search as NDJSON and CSV', async () => {
+    const ndjson = await (await fetch(`${dash.url}/logs/export?format=ndjson&range=7d&requestId=${seed.requestId}`)).text();
+    const rows = ndjson.trim().split('\n').map((line) => JSON.parse(line) as { requestId: string });
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => r.requestId === seed.requestId)).toBe(true);
+    const csv = await (await fetch(`${dash.url}/logs/export?format=csv&range=7d&requestId=${seed.requestId}`)).text();
+    expect(csv.trim().split('\n')).toHaveLength(5);
+    expect(csv.split('\n')[0]).toBe('ts,level,service,instance,stream,seq,requestId,message,id,meta');
+  });
+
+  it('shows a log on /live within 2 s of POST /ingest', async () => {
+    await page.goto(`${dash.url}/live`);
+    await page.getByTestId('live-status').filter({ hasText: 'streaming' }).waitFor({ timeout: 10_000 });
+    const message = `live e2e ${uniqueName('msg')}`;
+    const postedAt = Date.now();
+    const response = await fetch(`${apiUrl}/ingest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ service: 'e2e-live', level: 'warn', message }]),
+    });
+    expect(response.status).toBe(202);
+    await page.getByTestId('live-row').filter({ hasText: message }).waitFor({ timeout: 2_000 });
+    expect(Date.now() - postedAt).toBeLessThan(2_000);
+    await page.screenshot({ path: path.join(SHOTS, 'live-streaming.png') });
+  });
+
+  it('fits a phone (390 px) and the light theme toggles', async () => {
+    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    await phone.goto(`${dash.url}/`);
+    await phone.getByTestId('overview-volume').waitFor();
+    await phone.waitForLoadState('networkidle');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: path.join(SHOTS, 'phone-overview.png'), fullPage: true });
+    await phone.goto(`${dash.url}/logs?q=declined`);
+    await phone.getByTestId('results-table').waitFor();
+    await phone.screenshot({ path: path.join(SHOTS, 'phone-logs.png') });
+    await phone.getByTestId('theme-toggle').click();
+    await waitFor(() => phone.evaluate(() => document.documentElement.dataset.theme === 'light'), 2_000, 'theme did not switch');
+    await phone.close();
+    await page.goto(`${dash.url}/`);
+    await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('overview-volume').locator('canvas').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    await page.screenshot({ path: path.join(SHOTS, 'overview-light.png'), fullPage: true });
+    await page.getByTestId('theme-toggle').click();
+  });
+});
