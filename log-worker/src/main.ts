@@ -14,6 +14,7 @@ import { DeadLetters } from './services/dead-letters';
 import { FaultWatcher } from './services/fault-watcher';
 import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
+import { oldestPendingJobAt } from './services/queue-age';
 import { ReplayWatcher } from './services/replay-watcher';
 
 async function main(): Promise<void> {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
     logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+  const ingestQueue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix: config.QUEUE_PREFIX });
   const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, { connection: redis, prefix: config.QUEUE_PREFIX });
   const deadLetters = new DeadLetters(models, deadLetterQueue, logger.child({ module: 'dead-letters' }), metrics);
   deadLetters.attach(worker);
@@ -67,6 +69,7 @@ async function main(): Promise<void> {
       expireAfterMs: config.REPLAY_EXPIRE_MS,
       intervalMs: config.REPLAY_INTERVAL_MS,
       lockKey: `${config.QUEUE_PREFIX}:replay-watcher`,
+      oldestPendingJobAt: () => oldestPendingJobAt(ingestQueue),
       onRequested: (replay) => {
         metrics.replays.inc();
         live.replayRequested(replay);
@@ -106,6 +109,7 @@ async function main(): Promise<void> {
     await sink.close();
     await deadLetters.drain();
     await deadLetterQueue.close();
+    await ingestQueue.close();
     health.close();
     await mongo.close();
     await redis.quit();

@@ -17,6 +17,12 @@ export interface ReplayWatcherOptions {
   lockKey: string;
   /** Most seqs checked against the database per range and tick. */
   maxCheck?: number;
+  /**
+   * When the oldest job still waiting or active in the ingest queue was enqueued (undefined when none). A log received
+   * before it and not stored cannot be waiting in the queue any more: its job was lost. Logs received after it may
+   * simply be queued behind a backlog, so they are left alone.
+   */
+  oldestPendingJobAt?: () => Promise<number | undefined>;
   onRequested?: (replay: ReplayRequest) => void;
   onCompleted?: (replay: ReplayRequest) => void;
 }
@@ -107,7 +113,9 @@ export class ReplayWatcher {
     await this.ack.setGapAges(stream, ages);
 
     const candidates: Range[] = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
-    candidates.push(...toRanges(await this.ack.staleInFlight(stream, this.options.replayAfterMs)));
+    const oldestPending = (await this.options.oldestPendingJobAt?.()) ?? now;
+    const inFlightAge = Math.max(this.options.replayAfterMs, now - oldestPending + this.options.replayAfterMs);
+    candidates.push(...toRanges(await this.ack.staleInFlight(stream, inFlightAge)));
     const open = state.replay;
     for (const candidate of candidates) {
       if (open.some(([a, b]) => candidate[0] >= a && candidate[1] <= b)) continue;
