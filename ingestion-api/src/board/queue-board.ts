@@ -2,11 +2,30 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { Queue } from 'bullmq';
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
+import { AppError } from '../errors';
 
 /** Where the board is mounted. */
 export const BOARD_PATH = '/admin/queues';
+
+/**
+ * Browsers send basic-auth credentials with cross-site requests too, so a page elsewhere could make a logged-in
+ * operator's browser retry or clean jobs. The board's own page sends same-origin requests: refuse the others when the
+ * browser says where they come from (`Sec-Fetch-Site`, else `Origin`). Tools without those headers are unaffected.
+ */
+export const sameOriginWrites: RequestHandler = (req, _res, next) => {
+  if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
+  const site = req.get('sec-fetch-site');
+  const origin = req.get('origin');
+  const crossSite =
+    site !== undefined
+      ? site !== 'same-origin' && site !== 'none'
+      : origin !== undefined && new URL(origin).host !== req.get('host');
+  if (crossSite)
+    throw new AppError('forbidden', 'board actions must come from the board itself (same origin)');
+  next();
+};
 
 /**
  * The BullMQ board (bull-board) for the ingest queue and the dead-letter queue: jobs with their data, attempts and
@@ -27,6 +46,7 @@ export function queueBoard(options: { ingest: Queue; deadLetter: Queue }): Route
     options: { uiConfig: { boardTitle: 'LogStream queues', hideDocsLink: true } },
   });
   const router = Router();
+  router.use(sameOriginWrites);
   router.use(
     helmet.contentSecurityPolicy({
       useDefaults: false,

@@ -184,6 +184,25 @@ describe('operations with auth required (in-process app, real Redis)', () => {
     expect(byBasic.status).toBe(200);
     const names = (byBasic.body.queues as { name: string }[]).map((q) => q.name).sort();
     expect(names).toEqual([QUEUE_NAMES.deadLetter, QUEUE_NAMES.ingest].sort());
+
+    // Board actions from another site are refused even with the credentials a browser would attach.
+    const retryAll = `/admin/queues/api/queues/${QUEUE_NAMES.ingest}/retry/failed`;
+    const crossSite = await request(app)
+      .put(retryAll)
+      .auth('anyone', ADMIN_KEY)
+      .set('Origin', 'http://evil.example');
+    expect(crossSite.status).toBe(403);
+    const crossFetch = await request(app)
+      .put(retryAll)
+      .auth('anyone', ADMIN_KEY)
+      .set('Sec-Fetch-Site', 'cross-site');
+    expect(crossFetch.status).toBe(403);
+    const sameSite = await request(app)
+      .put(retryAll)
+      .auth('anyone', ADMIN_KEY)
+      .set('Sec-Fetch-Site', 'same-origin');
+    expect(sameSite.status).toBe(200);
+    expect((await request(app).put(retryAll).set('x-api-key', ADMIN_KEY)).status).toBe(200);
   });
 
   it('serves Prometheus text with request, log, refusal and queue metrics', async () => {
