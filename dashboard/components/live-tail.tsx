@@ -117,7 +117,6 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
             {rows.map((row) => (
               <motion.li
                 key={row.id}
-                layout="position"
                 initial={{ opacity: 0, y: -8, backgroundColor: 'rgba(124,156,255,0.18)' }}
                 animate={{ opacity: 1, y: 0, backgroundColor: 'rgba(124,156,255,0)' }}
                 exit={{ opacity: 0 }}
@@ -127,7 +126,7 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
                 <span className="mono faint">{timeOf(row.ts)}</span>
                 <span className={`lv lv-${row.level}`}>{row.level}</span>
                 <span className="mono svc">{row.stream}</span>
-                <Link href={`/logs/${encodeURIComponent(row.id)}`} style={{ color: 'inherit', wordBreak: 'break-word' }}>
+                <Link prefetch={false} href={`/logs/${encodeURIComponent(row.id)}`} style={{ color: 'inherit', wordBreak: 'break-word' }}>
                   {row.message}
                 </Link>
               </motion.li>

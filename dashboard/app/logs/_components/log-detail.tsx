@@ -52,7 +52,7 @@ export async function LogDetail({ log }: { log: LogRow }) {
                   <span className="mono faint">#{seq}</span>
                   <span className="mono faint">{timeOf(n.ts).slice(0, 8)}</span>
                   <LevelBadge level={n.level} />
-                  <Link href={permalinkOf(n.id)} style={{ color: 'inherit' }}>
+                  <Link prefetch={false} href={permalinkOf(n.id)} style={{ color: 'inherit' }}>
                     {n.message}
                   </Link>
                 </li>
@@ -80,7 +80,7 @@ export async function LogDetail({ log }: { log: LogRow }) {
                 <span className="mono faint">{timeOf(t.ts)}</span>
                 <span className="mono tl-svc">{t.service}</span>
                 <LevelBadge level={t.level} />
-                <Link href={permalinkOf(t.id)} style={{ color: 'inherit' }}>
+                <Link prefetch={false} href={permalinkOf(t.id)} style={{ color: 'inherit' }}>
                   {t.message}
                 </Link>
               </li>

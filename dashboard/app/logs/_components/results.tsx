@@ -50,7 +50,7 @@ export async function Results({ search }: { search: LogSearch }) {
               {rows.map((row) => (
                 <tr key={row.id} className={row.id === search.open ? 'selected' : undefined} data-testid="result-row" data-id={row.id}>
                   <td className="ts mono" title={dateTimeOf(row.ts)}>
-                    <Link className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
+                    <Link prefetch={false} className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
                       <span className="faint hide-sm">{row.ts.slice(5, 10)} </span>
                       {timeOf(row.ts)}
                     </Link>
@@ -63,13 +63,13 @@ export async function Results({ search }: { search: LogSearch }) {
                     {row.seq !== undefined && <span className="faint">#{row.seq}</span>}
                   </td>
                   <td className="msg">
-                    <Link className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
+                    <Link prefetch={false} className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
                       <Highlight text={row.message} needle={search.q} />
                     </Link>
                   </td>
                   <td className="mono hide-sm">
                     {row.requestId ? (
-                      <Link href={`/logs${toQueryString({ ...search, services: [], levels: [], q: '', range: '7d' }, { requestId: row.requestId, cursor: null, open: null })}`}>
+                      <Link prefetch={false} href={`/logs${toQueryString({ ...search, services: [], levels: [], q: '', range: '7d' }, { requestId: row.requestId, cursor: null, open: null })}`}>
                         {row.requestId}
                       </Link>
                     ) : (
