@@ -1,5 +1,5 @@
 import type { AckState, IngestReceipt } from '@logstream/shared-types';
-import type { PendingBuffer } from './pending-buffer';
+import { resendCooldown, type PendingBuffer } from './pending-buffer';
 import { clipBelow } from './ranges';
 
 /** What applying one ACK state changed, for the producer's counters and events. */
@@ -21,8 +21,14 @@ export interface AckContext {
   /** Highest persistedTill seen so far; logs at or below it are already gone. */
   persistedFloor: number;
   now: number;
-  /** A log sent more recently than this is not sent again on a `replay` request (the request may predate it). */
+  /**
+   * A log sent more recently than this is not sent again on a `replay` request (the request may predate it, or the
+   * server may still be storing it); doubles with each send of the log, up to `replayCooldownMaxMs`.
+   */
   replayCooldownMs: number;
+  replayCooldownMaxMs: number;
+  /** Most logs this call may queue for a `replay` request (lowest seqs first); the producer's replay rate budget. */
+  replayBudget: number;
   /** True when the state comes from `GET /ack` with nothing in flight, so it is not older than any receipt. */
   authoritative: boolean;
 }
@@ -51,7 +57,13 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
   effects.resentMissing = buffer.requeue(missing.map((entry) => entry.seq));
   const replay = buffer
     .inRanges(clipBelow(state.replay, floor))
-    .filter((entry) => ctx.now - entry.lastSentAt >= ctx.replayCooldownMs);
+    .filter(
+      (entry) =>
+        entry.state !== 'queued' &&
+        entry.state !== 'inflight' &&
+        ctx.now - entry.lastSentAt >= resendCooldown(entry, ctx.replayCooldownMs, ctx.replayCooldownMaxMs),
+    )
+    .slice(0, Math.max(0, ctx.replayBudget));
   effects.resentReplay = buffer.requeue(replay.map((entry) => entry.seq));
   if (ctx.authoritative) {
     const forgotten: number[] = [];

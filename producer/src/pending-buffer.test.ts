@@ -1,5 +1,5 @@
 import { applyAckState, ackStateOfReceipt } from './ack-apply';
-import { itemJson, PendingBuffer, requestBody } from './pending-buffer';
+import { itemJson, PendingBuffer, requestBody, resendCooldown } from './pending-buffer';
 
 function filled(count: number): PendingBuffer {
   const buffer = new PendingBuffer();
@@ -7,7 +7,14 @@ function filled(count: number): PendingBuffer {
   return buffer;
 }
 
-const ctx = { persistedFloor: 0, now: 10_000, replayCooldownMs: 1000, authoritative: false };
+const ctx = {
+  persistedFloor: 0,
+  now: 10_000,
+  replayCooldownMs: 1000,
+  replayCooldownMaxMs: 30_000,
+  replayBudget: 1000,
+  authoritative: false,
+};
 const state = {
   stream: 's',
   ackTill: 0,
@@ -70,6 +77,12 @@ describe('applyAckState', () => {
     expect(buffer.size).toBe(8);
   });
 
+  it('doubles the resend cooldown with each send, up to the cap', () => {
+    expect([1, 2, 3, 4, 10].map((sends) => resendCooldown({ sends }, 1000, 5000))).toEqual([
+      1000, 2000, 4000, 5000, 5000,
+    ]);
+  });
+
   it('resends replay ranges except logs sent within the cooldown, and ignores persisted ones', () => {
     const buffer = filled(6);
     const batch = buffer.takeBatch(6, 1e6);
@@ -87,6 +100,19 @@ describe('applyAckState', () => {
       'queued',
       'received',
     ]);
+  });
+
+  it('queues at most the replay budget, lowest seqs first', () => {
+    const buffer = filled(6);
+    const batch = buffer.takeBatch(6, 1e6);
+    buffer.markSent(batch, 0);
+    const effects = applyAckState(
+      buffer,
+      { ...state, replay: [[1, 6]], highestSeq: 6 },
+      { ...ctx, replayBudget: 2 },
+    );
+    expect(effects.resentReplay).toBe(2);
+    expect(batch.map((entry) => entry.state)).toEqual(['queued', 'queued', 'sent', 'sent', 'sent', 'sent']);
   });
 
   it('resends received logs above highestSeq only when the state is authoritative', () => {

@@ -22,6 +22,14 @@ export function itemJson(entry: Pick<PendingEntry, 'seq' | 'json'>): string {
   return entry.json === '{}' ? `{"seq":${entry.seq}}` : `{"seq":${entry.seq},${entry.json.slice(1)}`;
 }
 
+/**
+ * How long after its last send an entry may be sent again: `baseMs` after the first send, doubling with each
+ * further send, capped at `maxMs`. Keeps a slow server that keeps asking for the same range from being flooded.
+ */
+export function resendCooldown(entry: Pick<PendingEntry, 'sends'>, baseMs: number, maxMs: number): number {
+  return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(entry.sends - 1, 0), 20));
+}
+
 /** A `POST /ingest` body for one stream's batch, built from the cached JSON of each log. */
 export function requestBody(
   stream: { service: string; instance?: string | undefined },
@@ -131,14 +139,16 @@ export class PendingBuffer {
 
   /**
    * Requeues logs whose request got no answer for `sentTimeoutMs`, and received logs still unpersisted after
-   * `receivedTimeoutMs` (the API may have lost them). Returns how many were requeued.
+   * `receivedTimeoutMs` (the API may have lost them); both timeouts double with each send of the log, up to
+   * `maxMs`. Returns how many were requeued.
    */
-  requeueStale(now: number, sentTimeoutMs: number, receivedTimeoutMs: number): number {
+  requeueStale(now: number, sentTimeoutMs: number, receivedTimeoutMs: number, maxMs = 60_000): number {
     const stale: number[] = [];
     for (const entry of this.entries.values()) {
       const age = now - entry.lastSentAt;
-      if (entry.state === 'sent' && age >= sentTimeoutMs) stale.push(entry.seq);
-      else if (entry.state === 'received' && age >= receivedTimeoutMs) stale.push(entry.seq);
+      if (entry.state === 'sent' && age >= resendCooldown(entry, sentTimeoutMs, maxMs)) stale.push(entry.seq);
+      else if (entry.state === 'received' && age >= resendCooldown(entry, receivedTimeoutMs, maxMs))
+        stale.push(entry.seq);
     }
     return this.requeue(stale);
   }

@@ -38,6 +38,7 @@ export class Producer extends EventEmitter {
   private lastScanAt = 0;
   private lastFlushAt = 0;
   private sendsStarted = 0;
+  private readonly replayBucket = { tokens: 0, at: Date.now() };
   private polling = false;
   private ackUnsupported = false;
   private closing = false;
@@ -257,7 +258,9 @@ export class Producer extends EventEmitter {
     const effects: AckEffects = applyAckState(this.buffer, state, {
       persistedFloor: this.counters.persistedTill,
       now: Date.now(),
-      replayCooldownMs: Math.min(this.config.resendAfterMs, 1000),
+      replayCooldownMs: this.config.replayCooldownMs,
+      replayCooldownMaxMs: 30_000,
+      replayBudget: this.replayTokens(),
       authoritative,
     });
     this.counters.acknowledged += effects.acknowledged;
@@ -265,6 +268,7 @@ export class Producer extends EventEmitter {
     const resent = effects.resentMissing + effects.resentReplay + effects.resentForgotten;
     this.counters.resent += resent;
     this.counters.replayed += effects.resentReplay;
+    this.replayBucket.tokens -= effects.resentReplay;
     if (state.ackTill > this.counters.ackTill) {
       this.counters.ackTill = state.ackTill;
       this.emit('ack', state);
@@ -277,6 +281,15 @@ export class Producer extends EventEmitter {
       this.wakeRoomWaiters();
     }
     if (resent > 0) this.pump(true);
+  }
+
+  private replayTokens(): number {
+    const now = Date.now();
+    const rate = this.config.replayRatePerSec;
+    const bucket = this.replayBucket;
+    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
+    bucket.at = now;
+    return Math.floor(bucket.tokens);
   }
 
   private wakeRoomWaiters(): void {

@@ -58,9 +58,8 @@ export async function runSimulation(
     if (refreshing) return;
     refreshing = true;
     try {
-      for (const [service, producer] of producers) {
-        stored.set(service, await store.stored(producer.stream, producer.stats().nextSeq - 1));
-      }
+      const counts = await store.stored([...producers.values()].map((p) => p.stream));
+      for (const [service, producer] of producers) stored.set(service, counts.get(producer.stream) ?? 0);
     } catch {
       // Progress only; the final count reports real failures.
     } finally {
@@ -68,7 +67,7 @@ export async function runSimulation(
     }
   };
   const ticker = setInterval(() => view.update(rows(), settling), 200);
-  const storeTicker = setInterval(() => void refreshStored(), 1000);
+  const storeTicker = setInterval(() => void refreshStored(), 2000);
   try {
     await runTraffic(new Scenario(config.services, config.errorRatio), producers, {
       rate: config.rate,
@@ -86,7 +85,7 @@ export async function runSimulation(
         return (stored.get(service) ?? 0) >= s.nextSeq - 1 && s.buffered === 0;
       });
       if (caughtUp || Date.now() >= deadline || stopped()) break;
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     view.update(rows(), true);
   } finally {
@@ -97,14 +96,16 @@ export async function runSimulation(
     );
     view.stop();
   }
-  const outcomes: StreamOutcome[] = [];
-  for (const producer of producers.values()) {
-    const stats = producer.stats();
-    outcomes.push({
-      stream: producer.stream,
-      stats,
-      store: await store.count(producer.stream, stats.nextSeq - 1, stats.persistedTill),
-    });
-  }
+  const ranges = [...producers.values()].map((p) => ({
+    stream: p.stream,
+    highestSeq: p.stats().nextSeq - 1,
+    persistedTill: p.stats().persistedTill,
+  }));
+  const counts = await store.count(ranges);
+  const outcomes: StreamOutcome[] = [...producers.values()].map((p) => ({
+    stream: p.stream,
+    stats: p.stats(),
+    store: counts.get(p.stream) ?? { documents: 0, distinct: 0, distinctThroughPersisted: 0 },
+  }));
   return { report: buildReport(config.runId, outcomes, Date.now() - started), outcomes };
 }

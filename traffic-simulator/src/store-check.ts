@@ -11,9 +11,17 @@ export interface StreamStoreCount {
   distinctThroughPersisted: number;
 }
 
+/** A stream's range to check: seqs 1..highestSeq, of which 1..persistedTill the API called persisted. */
+export interface StreamRange {
+  stream: string;
+  highestSeq: number;
+  persistedTill: number;
+}
+
 /**
  * Counts a run's logs in MongoDB. A run's logs are the documents whose `stream` is one of the run's streams
  * (`service/<runId>`) with `seq` in the range the run assigned; each run has its own instance, so runs never mix.
+ * Each method makes one pass over the run's documents (FerretDB's SQLite backend scans for any filter but `_id`).
  */
 export class StoreCheck {
   private readonly logs: LogModel;
@@ -22,24 +30,38 @@ export class StoreCheck {
     this.logs = logModel(connection);
   }
 
-  /** Documents of a stream with seq in 1..highestSeq (fast, for progress). */
-  async stored(stream: string, highestSeq: number): Promise<number> {
-    if (highestSeq < 1) return 0;
-    return this.logs.countDocuments({ stream, seq: { $gte: 1, $lte: highestSeq } });
+  /** Documents per stream (for progress). */
+  async stored(streams: readonly string[]): Promise<Map<string, number>> {
+    const rows = await this.logs.aggregate<{ _id: string; n: number }>([
+      { $match: { stream: { $in: [...streams] } } },
+      { $group: { _id: '$stream', n: { $sum: 1 } } },
+    ]);
+    return new Map(rows.map((row) => [row._id, row.n]));
   }
 
-  /** Full count of one stream, with duplicates and what is missing under persistedTill. */
-  async count(stream: string, highestSeq: number, persistedTill: number): Promise<StreamStoreCount> {
-    if (highestSeq < 1) return { documents: 0, distinct: 0, distinctThroughPersisted: 0 };
-    const filter = { stream, seq: { $gte: 1, $lte: highestSeq } };
-    const [documents, seqs] = await Promise.all([
-      this.logs.countDocuments(filter),
-      this.logs.distinct('seq', filter) as Promise<number[]>,
-    ]);
-    return {
-      documents,
-      distinct: seqs.length,
-      distinctThroughPersisted: seqs.filter((seq) => seq <= persistedTill).length,
-    };
+  /** Exact counts per stream, read from one snapshot pass: documents, distinct seqs, and distinct seqs ≤ persistedTill. */
+  async count(ranges: readonly StreamRange[]): Promise<Map<string, StreamStoreCount>> {
+    const byStream = new Map(ranges.map((range) => [range.stream, range]));
+    const seen = new Map(ranges.map((range) => [range.stream, new Set<number>()]));
+    const result = new Map<string, StreamStoreCount>(
+      ranges.map((range) => [range.stream, { documents: 0, distinct: 0, distinctThroughPersisted: 0 }]),
+    );
+    const cursor = this.logs
+      .find({ stream: { $in: [...byStream.keys()] } }, { stream: 1, seq: 1 })
+      .lean()
+      .cursor();
+    for await (const doc of cursor) {
+      const range = byStream.get(doc.stream);
+      const seq = doc.seq;
+      if (!range || typeof seq !== 'number' || seq < 1 || seq > range.highestSeq) continue;
+      const counts = result.get(doc.stream) as StreamStoreCount;
+      const seqs = seen.get(doc.stream) as Set<number>;
+      counts.documents += 1;
+      if (seqs.has(seq)) continue;
+      seqs.add(seq);
+      counts.distinct += 1;
+      if (seq <= range.persistedTill) counts.distinctThroughPersisted += 1;
+    }
+    return result;
   }
 }
