@@ -51,17 +51,18 @@ async function main(): Promise<void> {
   const mongo = connectMongo(config.MONGO_URL);
   mongo.catch((error: unknown) => logger.error({ err: error }, 'MongoDB unreachable; /replays answers 503'));
   let models: Promise<Models> | undefined;
-  let announcer: Announcer | undefined;
+  // The announcer needs the HTTP server, which needs the routes: they reach it through this holder.
+  const realtime: { announcer?: Announcer } = {};
   const replays = new ReplayService(
     () => (models ??= mongo.then(createModels)),
     ack,
-    (replay) => announcer?.replayRequested(replay),
+    (replay) => realtime.announcer?.replayRequested(replay),
   );
 
   const operations = createOperations({ config, redis, ingestQueue: queue, logger });
   const app = createApp({
     routes: [
-      ...routes({ redis, ingest, replays, faults, monitor, announcer: () => announcer }),
+      ...routes({ redis, ingest, replays, faults, monitor, announcer: () => realtime.announcer }),
       ...operationRoutes(operations.routes),
     ],
     logger,
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
     origins: allowedOrigins(config.DASHBOARD_ORIGIN),
     logger: logger.child({ module: 'socket' }),
   });
-  announcer = new Announcer(
+  const announcer = new Announcer(
     io,
     monitor,
     redis,
@@ -92,11 +93,12 @@ async function main(): Promise<void> {
     randomBytes(6).toString('hex'),
     logger.child({ module: 'announcer' }),
   );
+  realtime.announcer = announcer;
   announcer.start();
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    announcer?.stop();
+    announcer.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await monitor.close();
     await queue.close();

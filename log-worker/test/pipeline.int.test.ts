@@ -18,7 +18,7 @@ describe('ingest → queue → worker → storage (processes)', () => {
   let env: Record<string, string>;
   let apiUrl: string;
   let api: AppProcess;
-  let workers: AppProcess[] = [];
+  const workers: AppProcess[] = [];
   let connection: Connection;
   let models: Models;
 

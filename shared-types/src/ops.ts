@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { LogLevel } from './level';
-import { AckState } from './ingest';
+import type { AckState } from './ingest';
 import { StreamName } from './log';
 
 /** Counts of the ingest queue's job states. */

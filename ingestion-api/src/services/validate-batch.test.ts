@@ -1,5 +1,5 @@
 import { LIMITS } from '@logstream/shared-types';
-import { AppError } from '../errors';
+import type { AppError } from '../errors';
 import { validateBatch } from './validate-batch';
 
 const log = (extra: Record<string, unknown> = {}) => ({ service: 'auth', level: 'info', message: 'hello', ...extra });
