@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import pino from 'pino';
 import request from 'supertest';
 import { AckStore } from '@logstream/ack-store';

@@ -74,13 +74,13 @@ export class WorkerMetrics {
       labelNames: ['outcome'],
       registers,
     });
-    const self = this;
+    const bufferedSource = () => this.bufferedSource();
     this.buffered = new Gauge({
       name: 'logstream_worker_buffered_logs',
       help: 'Logs held in memory waiting for a flush, read at scrape time',
       registers,
       collect() {
-        this.set(self.bufferedSource());
+        this.set(bufferedSource());
       },
     });
   }
