@@ -9,7 +9,7 @@ export {
 } from './options';
 export { InvalidLogError, type LogFields } from './log-entry';
 export { ApiError } from './http-client';
-export type { ProducerStats } from './stats';
+export { emptyStats, type ProducerStats } from './stats';
 export { backoffDelay, parseRetryAfter, retryDelay, type BackoffPolicy } from './backoff';
 export { normalizeRanges, type SeqRange } from './ranges';
 export { readSpool, stateFileOf, type SpoolState } from './spool';

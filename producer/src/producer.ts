@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { LIMITS, streamOf, type AckState, type IngestReceipt, type LogLevel } from '@logstream/shared-types';
-import { ackStateOfReceipt, applyAckState, type AckEffects } from './ack-apply';
+import { ackStateOfReceipt, applyAckState } from './ack-apply';
 import { RetryClock } from './backoff';
 import { Chaos } from './chaos';
 import { ApiClient, failureAction } from './http-client';
@@ -14,7 +14,8 @@ import {
 } from './options';
 import { PendingBuffer, requestBody, type PendingEntry } from './pending-buffer';
 import { FileSpool } from './spool';
-import { emptyStats, type ProducerStats } from './stats';
+import { countAckEffects, emptyStats, type ProducerStats } from './stats';
+import { TokenBucket } from './token-bucket';
 import { waitUntil } from './wait-until';
 
 /** A log producer for one stream; see docs/producer.md. Create it with {@link createProducer}. */
@@ -28,6 +29,7 @@ export class Producer extends EventEmitter {
   private readonly chaos: Chaos;
   private readonly api: ApiClient;
   private readonly retryClock: RetryClock;
+  private readonly replayBudget: TokenBucket;
   private readonly roomWaiters: Array<() => void> = [];
   private readonly timer: NodeJS.Timeout;
   private nextSeq = 1;
@@ -38,7 +40,6 @@ export class Producer extends EventEmitter {
   private lastScanAt = 0;
   private lastFlushAt = 0;
   private sendsStarted = 0;
-  private readonly replayBucket = { tokens: 0, at: Date.now() };
   private polling = false;
   private ackUnsupported = false;
   private closing = false;
@@ -48,11 +49,10 @@ export class Producer extends EventEmitter {
     this.config = resolveOptions(options);
     this.chaos = new Chaos(this.config.chaos, random);
     this.api = new ApiClient(this.config.url, this.config.apiKey, this.config.requestTimeoutMs);
-    this.retryClock = new RetryClock(
-      { baseMs: this.config.retryBaseMs, maxMs: this.config.retryMaxMs },
-      random,
-    );
+    const { retryBaseMs: baseMs, retryMaxMs: maxMs } = this.config;
+    this.retryClock = new RetryClock({ baseMs, maxMs }, random);
     this.stream = streamOf(this.config);
+    this.replayBudget = new TokenBucket(this.config.replayRatePerSec);
     if (this.config.spoolFile) {
       const { spool, recovered } = FileSpool.open(this.config.spoolFile, this.stream);
       this.spool = spool;
@@ -89,12 +89,8 @@ export class Producer extends EventEmitter {
 
   /** A snapshot of the counters. */
   stats(): ProducerStats {
-    return {
-      ...this.counters,
-      chaos: { ...this.chaos.counts },
-      buffered: this.buffer.size,
-      nextSeq: this.nextSeq,
-    };
+    const { counters, chaos, buffer, nextSeq } = this;
+    return { ...counters, chaos: { ...chaos.counts }, buffered: buffer.size, nextSeq };
   }
 
   /** Resolves once every log buffered before the call was sent and received by the API; rejects after `timeoutMs`. */
@@ -102,10 +98,7 @@ export class Producer extends EventEmitter {
     const target = this.nextSeq - 1;
     this.pump(true);
     const done = await waitUntil(() => this.buffer.receivedThrough(target), timeoutMs);
-    if (!done)
-      throw new Error(
-        `flush of ${this.stream} timed out after ${timeoutMs} ms (${this.buffer.size} logs held)`,
-      );
+    if (!done) throw new Error(`flush of ${this.stream} timed out after ${timeoutMs} ms`);
   }
 
   /** Stops accepting logs, sends what is held and waits (bounded) for it to be persisted; then stops timers. */
@@ -255,20 +248,16 @@ export class Producer extends EventEmitter {
   }
 
   private applyAck(state: AckState, authoritative: boolean): void {
-    const effects: AckEffects = applyAckState(this.buffer, state, {
+    const effects = applyAckState(this.buffer, state, {
       persistedFloor: this.counters.persistedTill,
       now: Date.now(),
       replayCooldownMs: this.config.replayCooldownMs,
       replayCooldownMaxMs: 30_000,
-      replayBudget: this.replayTokens(),
+      replayBudget: this.replayBudget.available(),
       authoritative,
     });
-    this.counters.acknowledged += effects.acknowledged;
-    this.counters.persisted += effects.persisted;
-    const resent = effects.resentMissing + effects.resentReplay + effects.resentForgotten;
-    this.counters.resent += resent;
-    this.counters.replayed += effects.resentReplay;
-    this.replayBucket.tokens -= effects.resentReplay;
+    const resent = countAckEffects(this.counters, effects);
+    this.replayBudget.take(effects.resentReplay);
     if (state.ackTill > this.counters.ackTill) {
       this.counters.ackTill = state.ackTill;
       this.emit('ack', state);
@@ -281,15 +270,6 @@ export class Producer extends EventEmitter {
       this.wakeRoomWaiters();
     }
     if (resent > 0) this.pump(true);
-  }
-
-  private replayTokens(): number {
-    const now = Date.now();
-    const rate = this.config.replayRatePerSec;
-    const bucket = this.replayBucket;
-    bucket.tokens = Math.min(rate, bucket.tokens + ((now - bucket.at) / 1000) * rate);
-    bucket.at = now;
-    return Math.floor(bucket.tokens);
   }
 
   private wakeRoomWaiters(): void {

@@ -1,3 +1,5 @@
+import type { AckEffects } from './ack-apply';
+
 /** Counters a producer keeps; returned by `producer.stats()`. */
 export interface ProducerStats {
   /** Distinct logs sent at least once (a chaos-dropped batch counts as sent). */
@@ -48,4 +50,14 @@ export function emptyStats(): ProducerStats {
     persistedTill: 0,
     lastError: undefined,
   };
+}
+
+/** Adds what applying an ACK state did to the counters; returns how many logs were queued for resend. */
+export function countAckEffects(counters: ProducerStats, effects: AckEffects): number {
+  const resent = effects.resentMissing + effects.resentReplay + effects.resentForgotten;
+  counters.acknowledged += effects.acknowledged;
+  counters.persisted += effects.persisted;
+  counters.resent += resent;
+  counters.replayed += effects.resentReplay;
+  return resent;
 }

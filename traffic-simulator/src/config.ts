@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { InstanceName, parseEnv, ServiceName } from '@logstream/shared-types';
+import { ConfigError, InstanceName, parseEnv, ServiceName } from '@logstream/shared-types';
 
 const probability = (name: string) =>
   z.coerce.number().min(0, `${name} must be between 0 and 1`).max(1, `${name} must be between 0 and 1`);
@@ -79,5 +79,16 @@ export function loadConfig(
     mongoUrl: env.MONGO_URL,
   };
   const defined = Object.fromEntries(Object.entries(cli).filter(([, value]) => value !== undefined));
-  return parseEnv(SimulatorConfig, { ...fromEnv, ...defined } as Record<string, string | undefined>);
+  try {
+    return parseEnv(SimulatorConfig, { ...fromEnv, ...defined } as Record<string, string | undefined>);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    // Name options as they are typed: `errorRatio:` → `--error-ratio:`.
+    throw new ConfigError(
+      error.message.replace(
+        /^ {2}([a-zA-Z]+):/gm,
+        (_, key: string) => `  --${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}:`,
+      ),
+    );
+  }
 }
