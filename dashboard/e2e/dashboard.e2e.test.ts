@@ -28,14 +28,14 @@ const PAGES = [
   { path: '/logs', name: 'logs', key: 'results-table', ready: null },
   { path: '/live', name: 'live', key: 'live-status', ready: '[data-testid=live-row]' },
   { path: '/services', name: 'services', key: 'services-table', ready: '[data-testid=ack-stream]' },
-  { path: '/queue', name: 'queue', key: 'queue-waiting', ready: '.card canvas' },
+  { path: '/queue', name: 'queue', key: 'queue-waiting', ready: '.grid-2 .card:nth-child(2) canvas' },
   { path: '/replay', name: 'replay', key: 'replay-table', ready: null },
   { path: '/pipeline', name: 'pipeline', key: 'pipeline', ready: '[data-testid=pipeline] circle' },
 ] as const;
 const TRAFFIC = ['checkout step completed', 'inventory reserved', 'payment gateway slow (1.2 s)', 'cart total mismatch'];
 const TRAFFIC_LEVELS = ['info', 'info', 'warn', 'error'];
 /** Seqs the background producer never sends: an ACK gap the API reports and asks to replay. */
-const GAP = [40, 42];
+const GAP = [40, 42] as const;
 
 /** The dashboard in a real Chromium against the real API, worker, Redis and MongoDB-wire server. */
 describe('dashboard in a browser', () => {
@@ -63,7 +63,8 @@ describe('dashboard in a browser', () => {
     const [apiPort, healthPort, dashPort, emptyPort, deadApiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
     apiUrl = `http://127.0.0.1:${apiPort}`;
     const dashUrl = `http://127.0.0.1:${dashPort}`;
-    const env = { REDIS_URL: testRedisUrl(), MONGO_URL: mongoUrl, QUEUE_PREFIX: db, AUTH_REQUIRED: 'false', ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: dashUrl };
+    const adminKey = `admin-${uniqueName('key')}`;
+    const env = { REDIS_URL: testRedisUrl(), MONGO_URL: mongoUrl, QUEUE_PREFIX: db, AUTH_REQUIRED: 'false', ADMIN_KEY: adminKey, ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: dashUrl };
     apps.push(startApp('ingestion-api', { ...env, PORT: String(apiPort) }));
     apps.push(startApp('log-worker', { ...env, HEALTH_PORT: String(healthPort) }));
     await waitForHttp(`${apiUrl}/ready`);
@@ -80,7 +81,7 @@ describe('dashboard in a browser', () => {
       fetch(`${apiUrl}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(logs) }).catch(() => undefined);
     }, 500);
 
-    dash = await startDashboard(dashPort, { MONGO_URL: mongoUrl, API_URL: apiUrl, PUBLIC_API_URL: apiUrl });
+    dash = await startDashboard(dashPort, { MONGO_URL: mongoUrl, API_URL: apiUrl, PUBLIC_API_URL: apiUrl, ADMIN_KEY: adminKey });
     servers.push(dash);
     // A second dashboard over an empty database and an API that is not there.
     const emptyDb = uniqueName('dash_empty');
@@ -239,5 +240,34 @@ describe('dashboard in a browser', () => {
     await page.waitForLoadState('networkidle');
     await page.screenshot({ path: path.join(SHOTS, 'overview-light.png'), fullPage: true });
     await page.getByTestId('theme-toggle').click();
+  });
+
+  it('injects a fault from the pipeline page and draws it on the diagram', async () => {
+    await page.goto(`${dash.url}/pipeline`);
+    await page.getByTestId('pipeline').waitFor();
+    await page.getByTestId('fault-crash-worker').click();
+    const status = page.getByRole('status');
+    await status.waitFor({ timeout: 5_000 });
+    expect(await status.innerText()).toBe('crash-worker sent');
+    await page.getByTestId('pipeline').getByText('worker down: jobs wait in Redis').waitFor({ timeout: 5_000 });
+    await page.screenshot({ path: path.join(SHOTS, 'pipeline-fault.png') });
+    await page.getByTestId('fault-reset').click();
+    await page.getByRole('status').filter({ hasText: 'reset sent' }).waitFor({ timeout: 5_000 });
+    await waitFor(async () => (await page.getByTestId('pipeline').getByText('worker down').count()) === 0, 5_000, 'fault still drawn after reset');
+  });
+
+  it('triggers a manual replay through the form (server action → POST /replays) and lists it', async () => {
+    await page.goto(`${dash.url}/replay`);
+    const form = page.getByTestId('replay-form');
+    await form.locator('input[name=stream]').fill('checkout/eu-1');
+    await form.locator('input[name=from]').fill('40');
+    await form.locator('input[name=to]').fill('42');
+    await form.getByRole('button', { name: 'Request replay' }).click();
+    const status = form.getByRole('status');
+    await status.waitFor({ timeout: 5_000 });
+    expect(await status.innerText()).toMatch(/^Replay \S+ of checkout\/eu-1 40–42 is /);
+    await page.reload();
+    await page.getByTestId('replay-table').locator('tr', { hasText: 'manual' }).filter({ hasText: 'checkout/eu-1' }).first().waitFor();
+    await page.screenshot({ path: path.join(SHOTS, 'replay.png'), fullPage: true });
   });
 });
