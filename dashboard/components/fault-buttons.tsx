@@ -34,7 +34,7 @@ export function FaultButtons({ enabled }: { enabled: boolean | null }) {
       </div>
       {enabled === false && <span className="faint">Fault injection is disabled on this API (it answers but refuses faults).</span>}
       {result && (
-        <span className={`badge ${result.ok ? 'ok' : 'bad'}`} role="status" style={{ whiteSpace: 'normal' }}>
+        <span className={`badge ${result.ok ? 'ok' : 'bad'}`} role="status" style={{ whiteSpace: 'normal', alignSelf: 'flex-start' }}>
           {result.message}
         </span>
       )}

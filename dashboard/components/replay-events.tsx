@@ -24,7 +24,7 @@ export function ReplayEvents({ apiUrl }: { apiUrl: string }) {
     );
   }
   return (
-    <ul className="live-list">
+    <ul className="live-list" style={{ maxHeight: 220 }}>
       <AnimatePresence initial={false}>
         {events.map((e) => (
           <motion.li key={`${e.kind}${e.replay.id}${e.at}`} initial={{ opacity: 0, x: -12 }} animate={{ opacity: 1, x: 0 }} transition={{ duration: 0.3 }}>

@@ -77,21 +77,13 @@ export default function ReplayPage() {
           <p>Gaps the API found in numbered streams, and what producers resent</p>
         </div>
       </header>
-      <section className="card">
-        <div className="card-head">
-          <h2>Request a replay</h2>
-        </div>
-        <Suspense fallback={<div className="skeleton" style={{ height: 56 }} />}>
-          <TriggerCard />
-        </Suspense>
-      </section>
-      <div className="grid grid-2-1">
+      <div className="grid grid-2">
         <section className="card">
           <div className="card-head">
-            <h2>Requests</h2>
+            <h2>Request a replay</h2>
           </div>
-          <Suspense fallback={<CardSkeleton height={200} />}>
-            <ReplayTable />
+          <Suspense fallback={<div className="skeleton" style={{ height: 56 }} />}>
+            <TriggerCard />
           </Suspense>
         </section>
         <section className="card">
@@ -101,6 +93,14 @@ export default function ReplayPage() {
           <ReplayEvents apiUrl={config().publicApiUrl} />
         </section>
       </div>
+      <section className="card">
+        <div className="card-head">
+          <h2>Requests</h2>
+        </div>
+        <Suspense fallback={<CardSkeleton height={200} />}>
+          <ReplayTable />
+        </Suspense>
+      </section>
     </>
   );
 }
