@@ -1,12 +1,21 @@
 'use server';
 import { revalidatePath } from 'next/cache';
-import { ControlRequest, FaultState, ReplayRequest, ReplayTrigger, type FaultAction } from '@logstream/shared-types';
+import {
+  ControlRequest,
+  FaultState,
+  ReplayRequest,
+  ReplayTrigger,
+  type FaultAction,
+} from '@logstream/shared-types';
 import { z } from 'zod';
 import { apiPost } from '@/lib/api';
 
 // The brief's contract answers a FaultState; the API answers `{ action, state, dropped? }` (its ControlResult, not yet
 // in shared-types). Accept both so the button works with either; only `state` and `dropped` are read.
-const ControlAnswer = z.union([z.object({ state: FaultState, dropped: z.int().nonnegative().optional() }), FaultState]);
+const ControlAnswer = z.union([
+  z.object({ state: FaultState, dropped: z.int().nonnegative().optional() }),
+  FaultState,
+]);
 
 /** Result of a server action, shown next to the control that ran it. */
 export type ActionResult = { ok: boolean; message: string; at: number };
@@ -14,11 +23,15 @@ export type ActionResult = { ok: boolean; message: string; at: number };
 /** Runs a fault-injection action through `POST /control` (the admin key never leaves the server). */
 export async function runControl(action: FaultAction, durationMs?: number): Promise<ActionResult> {
   const body = ControlRequest.safeParse({ action, ...(durationMs ? { durationMs } : {}) });
-  if (!body.success) return { ok: false, message: body.error.issues[0]?.message ?? 'invalid action', at: Date.now() };
+  if (!body.success)
+    return { ok: false, message: body.error.issues[0]?.message ?? 'invalid action', at: Date.now() };
   const result = await apiPost('/control', body.data, ControlAnswer);
   if (!result.ok) return { ok: false, message: `${action} failed: ${result.error}`, at: Date.now() };
   revalidatePath('/');
-  const dropped = 'dropped' in result.data && result.data.dropped !== undefined ? ` (${result.data.dropped} jobs dropped)` : '';
+  const dropped =
+    'dropped' in result.data && result.data.dropped !== undefined
+      ? ` (${result.data.dropped} jobs dropped)`
+      : '';
   return { ok: true, message: `${action} sent${dropped}`, at: Date.now() };
 }
 
@@ -31,10 +44,18 @@ export async function triggerReplay(_previous: ActionResult | null, form: FormDa
   });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { ok: false, message: `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'invalid'}`, at: Date.now() };
+    return {
+      ok: false,
+      message: `${issue?.path.join('.') || 'form'}: ${issue?.message ?? 'invalid'}`,
+      at: Date.now(),
+    };
   }
   const result = await apiPost('/replays', parsed.data, ReplayRequest);
   if (!result.ok) return { ok: false, message: `Replay not requested: ${result.error}`, at: Date.now() };
   revalidatePath('/replay');
-  return { ok: true, message: `Replay ${result.data.id} of ${result.data.stream} ${result.data.from}–${result.data.to} is ${result.data.status}`, at: Date.now() };
+  return {
+    ok: true,
+    message: `Replay ${result.data.id} of ${result.data.stream} ${result.data.from}–${result.data.to} is ${result.data.status}`,
+    at: Date.now(),
+  };
 }

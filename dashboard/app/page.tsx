@@ -16,20 +16,43 @@ export default function OverviewPage() {
           <p>What is happening right now · times in UTC</p>
         </div>
       </header>
-      <Suspense fallback={<div className="grid grid-4 keep-2">{[0, 1, 2, 3].map((i) => <CardSkeleton key={i} height={56} />)}</div>}>
+      <Suspense
+        fallback={
+          <div className="grid grid-4 keep-2">
+            {[0, 1, 2, 3].map((i) => (
+              <CardSkeleton key={i} height={56} />
+            ))}
+          </div>
+        }
+      >
         <OverviewStats apiUrl={publicApiUrl} />
       </Suspense>
       <Suspense fallback={<CardSkeleton title="Volume by level · last 60 min" height={240} />}>
         <OverviewVolume />
       </Suspense>
-      <Suspense fallback={<div className="grid grid-2"><CardSkeleton height={130} /><CardSkeleton height={130} /></div>}>
+      <Suspense
+        fallback={
+          <div className="grid grid-2">
+            <CardSkeleton height={130} />
+            <CardSkeleton height={130} />
+          </div>
+        }
+      >
         <OverviewOps apiUrl={publicApiUrl} />
       </Suspense>
       <section>
         <div className="card-head">
           <h2>Services · last 60 min</h2>
         </div>
-        <Suspense fallback={<div className="grid grid-3"><CardSkeleton height={80} /><CardSkeleton height={80} /><CardSkeleton height={80} /></div>}>
+        <Suspense
+          fallback={
+            <div className="grid grid-3">
+              <CardSkeleton height={80} />
+              <CardSkeleton height={80} />
+              <CardSkeleton height={80} />
+            </div>
+          }
+        >
           <ServiceCards />
         </Suspense>
       </section>

@@ -10,11 +10,40 @@ export function AckWatermarks({ ack }: { ack: AckState }) {
         <span className="mono">{ack.stream}</span>
         <span className={`badge ${ack.status === 'ok' ? 'ok' : 'warn'}`}>{ack.status}</span>
       </div>
-      <div style={{ position: 'relative', height: 10, borderRadius: 5, background: 'var(--bg-elev-2)', overflow: 'hidden' }} aria-hidden>
-        <div style={{ position: 'absolute', inset: 0, width: pct(ack.ackTill), background: 'color-mix(in srgb, var(--accent) 45%, transparent)' }} />
-        <div style={{ position: 'absolute', inset: 0, width: pct(ack.persistedTill), background: 'var(--ok)' }} />
+      <div
+        style={{
+          position: 'relative',
+          height: 10,
+          borderRadius: 5,
+          background: 'var(--bg-elev-2)',
+          overflow: 'hidden',
+        }}
+        aria-hidden
+      >
+        <div
+          style={{
+            position: 'absolute',
+            inset: 0,
+            width: pct(ack.ackTill),
+            background: 'color-mix(in srgb, var(--accent) 45%, transparent)',
+          }}
+        />
+        <div
+          style={{ position: 'absolute', inset: 0, width: pct(ack.persistedTill), background: 'var(--ok)' }}
+        />
         {ack.missing.map(([a, b]) => (
-          <div key={`m${a}`} title={`missing ${a}–${b}`} style={{ position: 'absolute', top: 0, bottom: 0, left: pct(a - 1), width: `max(3px, ${pct(b - a + 1)})`, background: 'var(--bad)' }} />
+          <div
+            key={`m${a}`}
+            title={`missing ${a}–${b}`}
+            style={{
+              position: 'absolute',
+              top: 0,
+              bottom: 0,
+              left: pct(a - 1),
+              width: `max(3px, ${pct(b - a + 1)})`,
+              background: 'var(--bad)',
+            }}
+          />
         ))}
       </div>
       <div className="row faint num" style={{ fontSize: 12, gap: 14 }}>
@@ -22,10 +51,14 @@ export function AckWatermarks({ ack }: { ack: AckState }) {
         <span>acked ≤ {ack.ackTill}</span>
         <span>highest {ack.highestSeq}</span>
         {ack.missing.length > 0 && (
-          <span style={{ color: 'var(--bad)' }}>missing {ack.missing.map(([a, b]) => (a === b ? a : `${a}–${b}`)).join(', ')}</span>
+          <span style={{ color: 'var(--bad)' }}>
+            missing {ack.missing.map(([a, b]) => (a === b ? a : `${a}–${b}`)).join(', ')}
+          </span>
         )}
         {ack.replay.length > 0 && (
-          <span style={{ color: 'var(--lv-warn)' }}>replaying {ack.replay.map(([a, b]) => (a === b ? a : `${a}–${b}`)).join(', ')}</span>
+          <span style={{ color: 'var(--lv-warn)' }}>
+            replaying {ack.replay.map(([a, b]) => (a === b ? a : `${a}–${b}`)).join(', ')}
+          </span>
         )}
       </div>
     </div>

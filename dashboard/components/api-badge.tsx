@@ -8,7 +8,12 @@ export function ApiBadge({ apiUrl }: { apiUrl: string }) {
   const status = useLiveStatus(apiUrl);
   const tone = status === 'live' ? 'ok' : status === 'unreachable' ? 'bad' : '';
   return (
-    <span className={`badge ${tone}`} data-testid="api-badge" data-status={status} title={`socket.io at ${apiUrl}`}>
+    <span
+      className={`badge ${tone}`}
+      data-testid="api-badge"
+      data-status={status}
+      title={`socket.io at ${apiUrl}`}
+    >
       <span className="dot" />
       {LABELS[status]}
     </span>

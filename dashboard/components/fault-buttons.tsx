@@ -4,8 +4,18 @@ import type { FaultAction } from '@logstream/shared-types';
 import { runControl, type ActionResult } from '@/app/actions';
 
 const BUTTONS: { action: FaultAction; label: string; hint: string; tone?: string }[] = [
-  { action: 'crash-worker', label: 'Crash worker', hint: 'Worker stops for 5 s; jobs wait, nothing is lost', tone: 'danger' },
-  { action: 'network-failure', label: 'Network failure', hint: 'Ingest refuses requests for 10 s; producers buffer', tone: 'danger' },
+  {
+    action: 'crash-worker',
+    label: 'Crash worker',
+    hint: 'Worker stops for 5 s; jobs wait, nothing is lost',
+    tone: 'danger',
+  },
+  {
+    action: 'network-failure',
+    label: 'Network failure',
+    hint: 'Ingest refuses requests for 10 s; producers buffer',
+    tone: 'danger',
+  },
   { action: 'delay-ack', label: 'Delay ACK', hint: 'Ingest answers 3 s late' },
   { action: 'flush-queue', label: 'Flush queue', hint: 'Drain waiting jobs now' },
   { action: 'reset', label: 'Reset', hint: 'Clear every fault' },
@@ -32,9 +42,17 @@ export function FaultButtons({ enabled }: { enabled: boolean | null }) {
           </button>
         ))}
       </div>
-      {enabled === false && <span className="faint">Fault injection is disabled on this API (it answers but refuses faults).</span>}
+      {enabled === false && (
+        <span className="faint">
+          Fault injection is disabled on this API (it answers but refuses faults).
+        </span>
+      )}
       {result && (
-        <span className={`badge ${result.ok ? 'ok' : 'bad'}`} role="status" style={{ whiteSpace: 'normal', alignSelf: 'flex-start' }}>
+        <span
+          className={`badge ${result.ok ? 'ok' : 'bad'}`}
+          role="status"
+          style={{ whiteSpace: 'normal', alignSelf: 'flex-start' }}
+        >
           {result.message}
         </span>
       )}

@@ -4,7 +4,17 @@ import { useRouter } from 'next/navigation';
 import { LevelVolumeChart } from './charts/level-volume-chart';
 
 /** The search's volume histogram; brushing a span puts it into the URL as an absolute from/to. */
-export function HistogramBrush({ query, buckets, byLevel, bucketMs }: { query: string; buckets: number[]; byLevel: Record<string, number[]>; bucketMs: number }) {
+export function HistogramBrush({
+  query,
+  buckets,
+  byLevel,
+  bucketMs,
+}: {
+  query: string;
+  buckets: number[];
+  byLevel: Record<string, number[]>;
+  bucketMs: number;
+}) {
   const router = useRouter();
   const onBrush = useCallback(
     (fromMs: number, toMs: number) => {
@@ -16,5 +26,13 @@ export function HistogramBrush({ query, buckets, byLevel, bucketMs }: { query: s
     },
     [query, router],
   );
-  return <LevelVolumeChart buckets={buckets} byLevel={byLevel} bucketMs={bucketMs} height={180} onBrush={onBrush} />;
+  return (
+    <LevelVolumeChart
+      buckets={buckets}
+      byLevel={byLevel}
+      bucketMs={bucketMs}
+      height={180}
+      onBrush={onBrush}
+    />
+  );
 }

@@ -49,7 +49,9 @@ export function LiveQueue({ apiUrl, initial, faults: initialFaults }: LiveQueueP
           {workers ?? 0} worker{workers === 1 ? '' : 's'} {down ? '· down' : '· running'}
         </span>
         {active(faults?.networkFailureUntil) && <span className="badge bad">network failure</span>}
-        {active(faults?.delayAckUntil) && <span className="badge warn">ACK delayed {faults?.delayAckMs} ms</span>}
+        {active(faults?.delayAckUntil) && (
+          <span className="badge warn">ACK delayed {faults?.delayAckMs} ms</span>
+        )}
       </div>
     </div>
   );

@@ -45,14 +45,17 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
   useLiveEvent(apiUrl, 'log:new', (logs: LiveLog[]) => {
     const now = Date.now();
     const wanted = logs.filter(
-      (l) => (pickedServices.length === 0 || pickedServices.includes(l.service)) && (pickedLevels.length === 0 || pickedLevels.includes(l.level)),
+      (l) =>
+        (pickedServices.length === 0 || pickedServices.includes(l.service)) &&
+        (pickedLevels.length === 0 || pickedLevels.includes(l.level)),
     );
     for (let i = 0; i < wanted.length; i += 1) arrivals.current.push(now);
     if (pausedRef.current || wanted.length === 0) return;
     setRows((previous) => [...wanted.reverse(), ...previous].slice(0, MAX_ROWS));
   });
 
-  const toggle = <T,>(list: T[], value: T) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  const toggle = <T,>(list: T[], value: T) =>
+    list.includes(value) ? list.filter((v) => v !== value) : [...list, value];
   const allServices = [...new Set([...services, ...rows.map((r) => r.service)])].sort();
 
   return (
@@ -60,7 +63,12 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
       <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
         <div className="spread" style={{ flexWrap: 'wrap' }}>
           <div className="row">
-            <button type="button" className={`btn ${paused ? 'primary' : ''}`} onClick={() => setPaused(!paused)} data-testid="live-pause">
+            <button
+              type="button"
+              className={`btn ${paused ? 'primary' : ''}`}
+              onClick={() => setPaused(!paused)}
+              data-testid="live-pause"
+            >
               {paused ? '▶ Resume' : '❚❚ Pause'}
             </button>
             <button type="button" className="btn" onClick={() => setRows([])} data-testid="live-clear">
@@ -68,9 +76,18 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
             </button>
           </div>
           <div className="row">
-            <span className={`badge ${status === 'live' ? 'ok' : status === 'unreachable' ? 'bad' : ''}`} data-testid="live-status">
+            <span
+              className={`badge ${status === 'live' ? 'ok' : status === 'unreachable' ? 'bad' : ''}`}
+              data-testid="live-status"
+            >
               <span className="dot" />
-              {status === 'live' ? (paused ? 'paused' : 'streaming') : status === 'unreachable' ? 'API unreachable' : 'connecting…'}
+              {status === 'live'
+                ? paused
+                  ? 'paused'
+                  : 'streaming'
+                : status === 'unreachable'
+                  ? 'API unreachable'
+                  : 'connecting…'}
             </span>
             <span className="badge num" data-testid="live-rate" title="arrivals over the last 5 s">
               {rate.toFixed(1)} logs/s
@@ -81,10 +98,16 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
           </div>
         </div>
         <div className="row">
-          <span className="stat-label" style={{ minWidth: 56 }}>Levels</span>
+          <span className="stat-label" style={{ minWidth: 56 }}>
+            Levels
+          </span>
           {LEVELS.map((level) => (
             <label key={level} className="chip">
-              <input type="checkbox" checked={pickedLevels.includes(level)} onChange={() => setPickedLevels(toggle(pickedLevels, level))} />
+              <input
+                type="checkbox"
+                checked={pickedLevels.includes(level)}
+                onChange={() => setPickedLevels(toggle(pickedLevels, level))}
+              />
               <span className={`lv lv-${level}`} style={{ minWidth: 0, background: 'none', padding: 0 }}>
                 {level}
               </span>
@@ -92,11 +115,17 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
           ))}
         </div>
         <div className="row">
-          <span className="stat-label" style={{ minWidth: 56 }}>Services</span>
+          <span className="stat-label" style={{ minWidth: 56 }}>
+            Services
+          </span>
           {allServices.length === 0 && <span className="faint">any</span>}
           {allServices.map((service) => (
             <label key={service} className="chip">
-              <input type="checkbox" checked={pickedServices.includes(service)} onChange={() => setPickedServices(toggle(pickedServices, service))} />
+              <input
+                type="checkbox"
+                checked={pickedServices.includes(service)}
+                onChange={() => setPickedServices(toggle(pickedServices, service))}
+              />
               {service}
             </label>
           ))}
@@ -126,7 +155,11 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
                 <span className="mono faint">{timeOf(row.ts)}</span>
                 <span className={`lv lv-${row.level}`}>{row.level}</span>
                 <span className="mono svc">{row.stream}</span>
-                <Link prefetch={false} href={`/logs/${encodeURIComponent(row.id)}`} style={{ color: 'inherit', wordBreak: 'break-word' }}>
+                <Link
+                  prefetch={false}
+                  href={`/logs/${encodeURIComponent(row.id)}`}
+                  style={{ color: 'inherit', wordBreak: 'break-word' }}
+                >
                   {row.message}
                 </Link>
               </motion.li>

@@ -17,13 +17,33 @@ const H = 74;
 
 const isOn = (until: string | null | undefined) => (until ? Date.parse(until) > Date.now() : false);
 
-function Flow({ x1, x2, rate, color, broken }: { x1: number; x2: number; rate: number; color: string; broken: boolean }) {
+function Flow({
+  x1,
+  x2,
+  rate,
+  color,
+  broken,
+}: {
+  x1: number;
+  x2: number;
+  rate: number;
+  color: string;
+  broken: boolean;
+}) {
   // More logs/s → more and faster dots, capped so the picture stays readable.
   const dots = broken || rate <= 0 ? 0 : Math.min(6, 1 + Math.floor(Math.log10(1 + rate) * 2));
   const seconds = Math.max(0.6, 2.4 - Math.log10(1 + rate) * 0.6);
   return (
     <g>
-      <line x1={x1} y1={Y} x2={x2} y2={Y} stroke={broken ? 'var(--bad)' : 'var(--border-strong)'} strokeWidth={2} strokeDasharray={broken ? '6 6' : undefined} />
+      <line
+        x1={x1}
+        y1={Y}
+        x2={x2}
+        y2={Y}
+        stroke={broken ? 'var(--bad)' : 'var(--border-strong)'}
+        strokeWidth={2}
+        strokeDasharray={broken ? '6 6' : undefined}
+      />
       {Array.from({ length: dots }, (_, i) => (
         <motion.circle
           key={`${dots}-${i}`}
@@ -36,7 +56,14 @@ function Flow({ x1, x2, rate, color, broken }: { x1: number; x2: number; rate: n
         />
       ))}
       {broken && (
-        <text x={(x1 + x2) / 2} y={Y + 5} textAnchor="middle" fontSize={20} fill="var(--bad)" fontWeight={700}>
+        <text
+          x={(x1 + x2) / 2}
+          y={Y + 5}
+          textAnchor="middle"
+          fontSize={20}
+          fill="var(--bad)"
+          fontWeight={700}
+        >
           ✕
         </text>
       )}
@@ -46,7 +73,14 @@ function Flow({ x1, x2, rate, color, broken }: { x1: number; x2: number; rate: n
 
 function EdgeLabel({ x, text, tone }: { x: number; text: string; tone?: string }) {
   return (
-    <text x={x} y={Y - 52} textAnchor="middle" fontSize={12} fill={tone ?? 'var(--text-dim)'} style={{ fontVariantNumeric: 'tabular-nums' }}>
+    <text
+      x={x}
+      y={Y - 52}
+      textAnchor="middle"
+      fontSize={12}
+      fill={tone ?? 'var(--text-dim)'}
+      style={{ fontVariantNumeric: 'tabular-nums' }}
+    >
       {text}
     </text>
   );
@@ -70,8 +104,20 @@ export function PipelineDiagram({ apiUrl, initial }: { apiUrl: string; initial: 
   const stored = snap?.storedPerSec ?? 0;
   const depth = snap ? snap.queue.waiting + snap.queue.active + snap.queue.delayed : 0;
   const edges = [
-    { from: 0, rate: accepted, label: `${accepted.toFixed(1)}/s in${snap?.refusedPerSec ? ` · ${snap.refusedPerSec.toFixed(1)}/s refused` : ''}`, broken: network || apiDown, color: '#7c9cff' },
-    { from: 1, rate: accepted, label: `${accepted.toFixed(1)}/s enqueued`, broken: apiDown, color: '#7c9cff' },
+    {
+      from: 0,
+      rate: accepted,
+      label: `${accepted.toFixed(1)}/s in${snap?.refusedPerSec ? ` · ${snap.refusedPerSec.toFixed(1)}/s refused` : ''}`,
+      broken: network || apiDown,
+      color: '#7c9cff',
+    },
+    {
+      from: 1,
+      rate: accepted,
+      label: `${accepted.toFixed(1)}/s enqueued`,
+      broken: apiDown,
+      color: '#7c9cff',
+    },
     { from: 2, rate: stored, label: `${depth} waiting`, broken: workerDown, color: '#2ac3de' },
     { from: 3, rate: stored, label: `${stored.toFixed(1)}/s stored`, broken: workerDown, color: '#3ecf8e' },
   ];
@@ -119,12 +165,24 @@ export function PipelineDiagram({ apiUrl, initial }: { apiUrl: string; initial: 
           );
         })}
         {network && <Callout x={186} text="network failure: ingest refused" />}
-        {delay && <Callout x={292} text={`ACK delayed ${faults?.delayAckMs ?? 0} ms`} tone="var(--lv-warn)" />}
-        {workerDown && <Callout x={716} text={snap?.workers === 0 && !isOn(faults?.workerCrashedUntil) ? 'no worker connected' : 'worker down: jobs wait in Redis'} />}
+        {delay && (
+          <Callout x={292} text={`ACK delayed ${faults?.delayAckMs ?? 0} ms`} tone="var(--lv-warn)" />
+        )}
+        {workerDown && (
+          <Callout
+            x={716}
+            text={
+              snap?.workers === 0 && !isOn(faults?.workerCrashedUntil)
+                ? 'no worker connected'
+                : 'worker down: jobs wait in Redis'
+            }
+          />
+        )}
         {apiDown && <Callout x={292} text="API unreachable" />}
         {snap?.e2eLatencyMs != null && (
           <text x={504} y={224} textAnchor="middle" fontSize={12} fill="var(--text-dim)">
-            ingest → stored median {Math.round(snap.e2eLatencyMs)} ms · {snap.workers} worker{snap.workers === 1 ? '' : 's'}
+            ingest → stored median {Math.round(snap.e2eLatencyMs)} ms · {snap.workers} worker
+            {snap.workers === 1 ? '' : 's'}
           </text>
         )}
       </svg>

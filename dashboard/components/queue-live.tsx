@@ -61,18 +61,31 @@ export function QueueLive({ apiUrl, initial }: { apiUrl: string; initial: QueueS
         </span>
         {backpressure && <span className="badge bad">backpressure: ingest answers 429</span>}
         <span className="badge num">completed {last?.counts.completed ?? '–'}</span>
-        {status !== 'live' && <span className="badge bad">{status === 'unreachable' ? 'API unreachable: no live samples' : 'connecting…'}</span>}
+        {status !== 'live' && (
+          <span className="badge bad">
+            {status === 'unreachable' ? 'API unreachable: no live samples' : 'connecting…'}
+          </span>
+        )}
       </div>
       <div className="grid grid-2">
         <section className="card">
           <div className="card-head">
             <h2>Jobs by state</h2>
-            <span className="faint" style={{ fontSize: 12 }}>sampled while this page is open</span>
+            <span className="faint" style={{ fontSize: 12 }}>
+              sampled while this page is open
+            </span>
           </div>
           {samples.length < 2 ? (
             <div className="empty">Collecting samples… (one every 2 s from the API)</div>
           ) : (
-            <TimeSeriesChart times={times} lines={COUNT_LINES.map((l) => ({ name: l.key, color: l.color, values: samples.map((s) => s.counts[l.key]) }))} />
+            <TimeSeriesChart
+              times={times}
+              lines={COUNT_LINES.map((l) => ({
+                name: l.key,
+                color: l.color,
+                values: samples.map((s) => s.counts[l.key]),
+              }))}
+            />
           )}
         </section>
         <section className="card">

@@ -27,7 +27,12 @@ export function ReplayEvents({ apiUrl }: { apiUrl: string }) {
     <ul className="live-list" style={{ maxHeight: 220 }}>
       <AnimatePresence initial={false}>
         {events.map((e) => (
-          <motion.li key={`${e.kind}${e.replay.id}${e.at}`} initial={{ opacity: 0, x: -12 }} animate={{ opacity: 1, x: 0 }} transition={{ duration: 0.3 }}>
+          <motion.li
+            key={`${e.kind}${e.replay.id}${e.at}`}
+            initial={{ opacity: 0, x: -12 }}
+            animate={{ opacity: 1, x: 0 }}
+            transition={{ duration: 0.3 }}
+          >
             <span className="mono faint">{timeOf(new Date(e.at))}</span>
             <span className={`badge ${e.kind === 'completed' ? 'ok' : 'warn'}`}>{e.kind}</span>
             <span className="mono svc">{e.replay.stream}</span>

@@ -6,7 +6,12 @@ import { triggerReplay, type ActionResult } from '@/app/actions';
 export function ReplayForm({ streams }: { streams: string[] }) {
   const [result, action, pending] = useActionState<ActionResult | null, FormData>(triggerReplay, null);
   return (
-    <form action={action} className="row" style={{ alignItems: 'flex-end', gap: 12 }} data-testid="replay-form">
+    <form
+      action={action}
+      className="row"
+      style={{ alignItems: 'flex-end', gap: 12 }}
+      data-testid="replay-form"
+    >
       <label className="field" style={{ flex: '2 1 200px' }}>
         Stream
         <input name="stream" list="replay-streams" placeholder="payment/eu-1" required className="mono" />
@@ -28,7 +33,11 @@ export function ReplayForm({ streams }: { streams: string[] }) {
         {pending ? 'Requesting…' : 'Request replay'}
       </button>
       {result && (
-        <span className={`badge ${result.ok ? 'ok' : 'bad'}`} role="status" style={{ whiteSpace: 'normal', flexBasis: '100%' }}>
+        <span
+          className={`badge ${result.ok ? 'ok' : 'bad'}`}
+          role="status"
+          style={{ whiteSpace: 'normal', flexBasis: '100%' }}
+        >
           {result.message}
         </span>
       )}

@@ -20,7 +20,13 @@ export function ThemeToggle() {
     setTheme(next);
   };
   return (
-    <button type="button" className="btn small" onClick={toggle} aria-label="Toggle light and dark theme" data-testid="theme-toggle">
+    <button
+      type="button"
+      className="btn small"
+      onClick={toggle}
+      aria-label="Toggle light and dark theme"
+      data-testid="theme-toggle"
+    >
       {theme === 'dark' ? '☀ Light' : '☾ Dark'}
     </button>
   );

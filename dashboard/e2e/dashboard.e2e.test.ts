@@ -1,23 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Connection } from 'mongoose';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
-import {
-  freePort,
-  mongoUrlWithDb,
-  repoRoot,
-  startApp,
-  testMongoUrl,
-  testRedisUrl,
-  uniqueName,
-  waitFor,
-  waitForHttp,
-  type AppProcess,
-} from '@logstream/devstack';
-import { startDashboard, type DashboardServer } from './next-server';
-import { seedDashboardData, type SeedSummary } from './seed-data';
+import { repoRoot, uniqueName, waitFor } from '@logstream/devstack';
+import type { DashboardServer } from './next-server';
+import type { SeedSummary } from './seed-data';
+import { startStack, type Stack } from './stack';
 
 // Starting three processes and a browser on a 2-core machine takes a while.
 jest.setTimeout(180_000);
@@ -32,64 +20,20 @@ const PAGES = [
   { path: '/replay', name: 'replay', key: 'replay-table', ready: null },
   { path: '/pipeline', name: 'pipeline', key: 'pipeline', ready: '[data-testid=pipeline] circle' },
 ] as const;
-const TRAFFIC = ['checkout step completed', 'inventory reserved', 'payment gateway slow (1.2 s)', 'cart total mismatch'];
-const TRAFFIC_LEVELS = ['info', 'info', 'warn', 'error'];
-/** Seqs the background producer never sends: an ACK gap the API reports and asks to replay. */
-const GAP = [40, 42] as const;
-
 /** The dashboard in a real Chromium against the real API, worker, Redis and MongoDB-wire server. */
 describe('dashboard in a browser', () => {
-  const dbs: Connection[] = [];
-  const apps: AppProcess[] = [];
-  const servers: DashboardServer[] = [];
+  let stack: Stack;
   let browser: Browser;
   let page: Page;
   let seed: SeedSummary;
   let apiUrl: string;
   let dash: DashboardServer;
   let emptyDash: DashboardServer;
-  let traffic: NodeJS.Timeout | undefined;
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
-    const db = uniqueName('dash');
-    const mongoUrl = mongoUrlWithDb(testMongoUrl(), db);
-    const connection = await connectMongo(mongoUrl);
-    dbs.push(connection);
-    const models = createModels(connection);
-    await ensureIndexes(models);
-    seed = await seedDashboardData(models);
-
-    const [apiPort, healthPort, dashPort, emptyPort, deadApiPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    const dashUrl = `http://127.0.0.1:${dashPort}`;
-    const adminKey = `admin-${uniqueName('key')}`;
-    const env = { REDIS_URL: testRedisUrl(), MONGO_URL: mongoUrl, QUEUE_PREFIX: db, AUTH_REQUIRED: 'false', ADMIN_KEY: adminKey, ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: dashUrl };
-    apps.push(startApp('ingestion-api', { ...env, PORT: String(apiPort) }));
-    apps.push(startApp('log-worker', { ...env, HEALTH_PORT: String(healthPort) }));
-    await waitForHttp(`${apiUrl}/ready`);
-    await waitForHttp(`http://127.0.0.1:${healthPort}/ready`);
-
-    // A steady numbered producer through the real API, so rates, queue samples, ACK watermarks and a replay exist.
-    let seq = 0;
-    traffic = setInterval(() => {
-      const logs = Array.from({ length: 4 }, (_, i) => {
-        seq += 1;
-        if (seq === GAP[0]) seq = GAP[1] + 1;
-        return { service: 'checkout', instance: 'eu-1', seq, level: TRAFFIC_LEVELS[(seq + i) % 4], message: TRAFFIC[seq % 4], requestId: `req_t${seq}` };
-      });
-      fetch(`${apiUrl}/ingest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(logs) }).catch(() => undefined);
-    }, 500);
-
-    dash = await startDashboard(dashPort, { MONGO_URL: mongoUrl, API_URL: apiUrl, PUBLIC_API_URL: apiUrl, ADMIN_KEY: adminKey });
-    servers.push(dash);
-    // A second dashboard over an empty database and an API that is not there.
-    const emptyDb = uniqueName('dash_empty');
-    const emptyConnection = await connectMongo(mongoUrlWithDb(testMongoUrl(), emptyDb));
-    dbs.push(emptyConnection);
-    emptyDash = await startDashboard(emptyPort, { MONGO_URL: mongoUrlWithDb(testMongoUrl(), emptyDb), API_URL: `http://127.0.0.1:${deadApiPort}` });
-    servers.push(emptyDash);
-
+    stack = await startStack();
+    ({ seed, apiUrl, dash, emptyDash } = stack);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -98,14 +42,8 @@ describe('dashboard in a browser', () => {
   });
 
   afterAll(async () => {
-    clearInterval(traffic);
     await browser?.close();
-    await Promise.all(servers.map((s) => s.stop()));
-    await Promise.all(apps.map((a) => a.stop()));
-    for (const connection of dbs) {
-      await connection.dropDatabase();
-      await connection.close();
-    }
+    await stack?.stop();
   });
 
   it('renders every page with its key widget (and saves a dark-theme screenshot of each)', async () => {
@@ -113,13 +51,16 @@ describe('dashboard in a browser', () => {
       const response = await page.goto(`${dash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
       expect({ path: p.path, status: response?.status() }).toEqual({ path: p.path, status: 200 });
       await page.getByTestId(p.key).first().waitFor({ state: 'visible', timeout: 15_000 });
-      await page.getByTestId('api-badge').and(page.locator('[data-status="live"]')).waitFor({ timeout: 10_000 });
+      await page
+        .getByTestId('api-badge')
+        .and(page.locator('[data-status="live"]'))
+        .waitFor({ timeout: 10_000 });
       if (p.ready) await page.locator(p.ready).first().waitFor({ timeout: 15_000 });
       await page.waitForLoadState('networkidle');
       await page.screenshot({ path: path.join(SHOTS, `${p.name}.png`), fullPage: true });
     }
     // The rest measures the dashboard, not a loaded 2-core machine.
-    clearInterval(traffic);
+    stack.stopTraffic();
   });
 
   it('answers 200 on every page with an empty database and no API, and says the API is unreachable', async () => {
@@ -131,13 +72,21 @@ describe('dashboard in a browser', () => {
     }
     await page.goto(`${emptyDash.url}/logs`);
     await page.getByTestId('empty-state').first().waitFor();
-    await page.getByTestId('api-badge').and(page.locator('[data-status="unreachable"]')).waitFor({ timeout: 10_000 });
+    await page
+      .getByTestId('api-badge')
+      .and(page.locator('[data-status="unreachable"]'))
+      .waitFor({ timeout: 10_000 });
     await page.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
   });
 
   it('searches the store on the server: text narrows the results and every shown message matches', async () => {
     await page.goto(`${dash.url}/logs`);
-    const before = Number(await page.getByTestId('result-count').innerText().then((t) => t.replace('+', '')));
+    const before = Number(
+      await page
+        .getByTestId('result-count')
+        .innerText()
+        .then((t) => t.replace('+', '')),
+    );
     await page.getByTestId('search-q').fill(seed.needle);
     await page.getByTestId('search-submit').click();
     await page.waitForURL(/q=Card\+Declined/);
@@ -164,7 +113,9 @@ describe('dashboard in a browser', () => {
     await page.getByTestId('log-detail').waitFor();
     expect(await page.getByTestId('log-json').innerText()).toContain('"$ref": "card#4242"');
 
-    const response = await page.goto(`${dash.url}/logs/${encodeURIComponent(`${seed.streamWithHole}@${seed.holeSeq - 1}`)}`);
+    const response = await page.goto(
+      `${dash.url}/logs/${encodeURIComponent(`${seed.streamWithHole}@${seed.holeSeq - 1}`)}`,
+    );
     expect(response?.status()).toBe(200);
     await expect(page.getByTestId('missing-seq').innerText()).resolves.toContain(`#${seed.holeSeq}`);
   });
@@ -182,18 +133,26 @@ describe('dashboard in a browser', () => {
     await page.mouse.up();
     await page.waitForURL(/from=.*&to=/, { timeout: 10_000 });
     const url = new URL(page.url());
-    const span = Date.parse(url.searchParams.get('to') as string) - Date.parse(url.searchParams.get('from') as string);
+    const span =
+      Date.parse(url.searchParams.get('to') as string) - Date.parse(url.searchParams.get('from') as string);
     expect(span).toBeGreaterThan(0);
     expect(span).toBeLessThan(12 * 3_600_000);
     expect(url.searchParams.get('range')).toBeNull();
   });
 
   it('exports the current search as NDJSON and CSV', async () => {
-    const ndjson = await (await fetch(`${dash.url}/logs/export?format=ndjson&range=7d&requestId=${seed.requestId}`)).text();
-    const rows = ndjson.trim().split('\n').map((line) => JSON.parse(line) as { requestId: string });
+    const ndjson = await (
+      await fetch(`${dash.url}/logs/export?format=ndjson&range=7d&requestId=${seed.requestId}`)
+    ).text();
+    const rows = ndjson
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { requestId: string });
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.requestId === seed.requestId)).toBe(true);
-    const csv = await (await fetch(`${dash.url}/logs/export?format=csv&range=7d&requestId=${seed.requestId}`)).text();
+    const csv = await (
+      await fetch(`${dash.url}/logs/export?format=csv&range=7d&requestId=${seed.requestId}`)
+    ).text();
     expect(csv.trim().split('\n')).toHaveLength(5);
     expect(csv.split('\n')[0]).toBe('ts,level,service,instance,stream,seq,requestId,message,id,meta');
   });
@@ -237,7 +196,11 @@ describe('dashboard in a browser', () => {
     await phone.getByTestId('results-table').waitFor();
     await phone.screenshot({ path: path.join(SHOTS, 'phone-logs.png') });
     await phone.getByTestId('theme-toggle').click();
-    await waitFor(() => phone.evaluate(() => document.documentElement.dataset.theme === 'light'), 2_000, 'theme did not switch');
+    await waitFor(
+      () => phone.evaluate(() => document.documentElement.dataset.theme === 'light'),
+      2_000,
+      'theme did not switch',
+    );
     await phone.close();
     await page.goto(`${dash.url}/`);
     await page.getByTestId('theme-toggle').click();
@@ -254,11 +217,18 @@ describe('dashboard in a browser', () => {
     const status = page.getByRole('status');
     await status.waitFor({ timeout: 5_000 });
     expect(await status.innerText()).toBe('crash-worker sent');
-    await page.getByTestId('pipeline').getByText('worker down: jobs wait in Redis').waitFor({ timeout: 5_000 });
+    await page
+      .getByTestId('pipeline')
+      .getByText('worker down: jobs wait in Redis')
+      .waitFor({ timeout: 5_000 });
     await page.screenshot({ path: path.join(SHOTS, 'pipeline-fault.png') });
     await page.getByTestId('fault-reset').click();
     await page.getByRole('status').filter({ hasText: 'reset sent' }).waitFor({ timeout: 5_000 });
-    await waitFor(async () => (await page.getByTestId('pipeline').getByText('worker down').count()) === 0, 5_000, 'fault still drawn after reset');
+    await waitFor(
+      async () => (await page.getByTestId('pipeline').getByText('worker down').count()) === 0,
+      5_000,
+      'fault still drawn after reset',
+    );
   });
 
   it('triggers a manual replay through the form (server action → POST /replays) and lists it', async () => {
@@ -272,7 +242,12 @@ describe('dashboard in a browser', () => {
     await status.waitFor({ timeout: 5_000 });
     expect(await status.innerText()).toMatch(/^Replay \S+ of checkout\/eu-1 40–42 is /);
     await page.reload();
-    await page.getByTestId('replay-table').locator('tr', { hasText: 'manual' }).filter({ hasText: 'checkout/eu-1' }).first().waitFor();
+    await page
+      .getByTestId('replay-table')
+      .locator('tr', { hasText: 'manual' })
+      .filter({ hasText: 'checkout/eu-1' })
+      .first()
+      .waitFor();
     await page.screenshot({ path: path.join(SHOTS, 'replay.png'), fullPage: true });
   });
 });

@@ -17,7 +17,14 @@ const STREAMS = ['api-gateway/eu-1', 'api-gateway/us-1', 'auth', 'payment/eu-1',
 const MESSAGES: Record<LogLevel, string[]> = {
   trace: ['enter handler', 'cache probe'],
   debug: ['query plan chosen', 'retrying upstream call', 'token refreshed'],
-  info: ['request completed', 'user signed in', 'order placed', 'payment authorised', 'cache warmed', 'search served'],
+  info: [
+    'request completed',
+    'user signed in',
+    'order placed',
+    'payment authorised',
+    'cache warmed',
+    'search served',
+  ],
   warn: ['slow query (812 ms)', 'retry budget low', 'deprecated header used'],
   error: ['upstream timeout after 3000 ms', 'card declined by issuer', 'db connection reset'],
   fatal: ['out of memory: heap limit reached'],
@@ -45,7 +52,12 @@ function pickLevel(r: number): LogLevel {
  * Writes `count` logs spread over the `spanMinutes` before `now` through the shared models, their rollups, a
  * request traced across three services, one stream with a hole in its seqs, and a few replay requests.
  */
-export async function seedDashboardData(models: Models, now = new Date(), count = 2400, spanMinutes = 120): Promise<SeedSummary> {
+export async function seedDashboardData(
+  models: Models,
+  now = new Date(),
+  count = 2400,
+  spanMinutes = 120,
+): Promise<SeedSummary> {
   const rand = prng(42);
   const seqs = new Map<string, number>();
   const docs: Record<string, unknown>[] = [];
@@ -53,7 +65,14 @@ export async function seedDashboardData(models: Models, now = new Date(), count 
   const holeSeq = 7;
   const needle = 'Card Declined';
   let needleCount = 0;
-  const push = (stream: string, level: LogLevel, message: string, ts: Date, requestId?: string, meta?: Record<string, unknown>) => {
+  const push = (
+    stream: string,
+    level: LogLevel,
+    message: string,
+    ts: Date,
+    requestId?: string,
+    meta?: Record<string, unknown>,
+  ) => {
     const seq = (seqs.get(stream) ?? 0) + 1;
     seqs.set(stream, seq);
     if (stream === holeStream && seq === holeSeq) return; // the log producers never delivered
@@ -85,22 +104,40 @@ export async function seedDashboardData(models: Models, now = new Date(), count 
     const options = MESSAGES[level];
     const message = options[Math.floor(rand() * options.length)] as string;
     const requestId = rand() < 0.5 ? `req_${Math.floor(rand() * 1e6).toString(36)}` : undefined;
-    push(stream, level, message, ts, requestId, { 'http.status': level === 'error' ? 502 : 200, durationMs: Math.round(rand() * 900) });
+    push(stream, level, message, ts, requestId, {
+      'http.status': level === 'error' ? 502 : 200,
+      durationMs: Math.round(rand() * 900),
+    });
   }
   // One request traced across services, twelve minutes ago.
   const requestId = 'req_abc123';
   const t0 = now.getTime() - 12 * 60_000;
-  push('api-gateway/eu-1', 'info', 'POST /checkout received', new Date(t0), requestId, { route: '/checkout' });
+  push('api-gateway/eu-1', 'info', 'POST /checkout received', new Date(t0), requestId, {
+    route: '/checkout',
+  });
   push('auth', 'debug', 'token verified for user u_981', new Date(t0 + 14), requestId);
-  push('payment/eu-1', 'error', 'card declined by issuer (code 05)', new Date(t0 + 120), requestId, { $ref: 'card#4242', 'issuer.code': '05' });
+  push('payment/eu-1', 'error', 'card declined by issuer (code 05)', new Date(t0 + 120), requestId, {
+    $ref: 'card#4242',
+    'issuer.code': '05',
+  });
   push('api-gateway/eu-1', 'warn', 'POST /checkout answered 402 in 131 ms', new Date(t0 + 131), requestId);
   docs.sort((a, b) => (a.ts as Date).getTime() - (b.ts as Date).getTime());
   await models.Log.insertMany(docs, { ordered: false });
 
-  const rollups = new Map<string, { _id: string; minute: Date; service: string; level: string; count: number; hw: object }>();
+  const rollups = new Map<
+    string,
+    { _id: string; minute: Date; service: string; level: string; count: number; hw: object }
+  >();
   for (const doc of docs) {
     const id = rollupId(doc.minute as Date, doc.service as string, doc.level as string);
-    const bucket = rollups.get(id) ?? { _id: id, minute: doc.minute as Date, service: doc.service as string, level: doc.level as string, count: 0, hw: {} };
+    const bucket = rollups.get(id) ?? {
+      _id: id,
+      minute: doc.minute as Date,
+      service: doc.service as string,
+      level: doc.level as string,
+      count: 0,
+      hw: {},
+    };
     bucket.count += 1;
     rollups.set(id, bucket);
   }
@@ -108,9 +145,38 @@ export async function seedDashboardData(models: Models, now = new Date(), count 
 
   const ago = (ms: number) => new Date(now.getTime() - ms);
   await models.Replay.insertMany([
-    { _id: 'rp_seed_1', stream: holeStream, from: holeSeq, to: holeSeq, status: 'requested', origin: 'gap', createdAt: ago(90_000), requestedAt: ago(88_000) },
-    { _id: 'rp_seed_2', stream: 'payment/eu-1', from: 40, to: 52, status: 'completed', origin: 'gap', createdAt: ago(3_600_000), requestedAt: ago(3_599_000), completedAt: ago(3_594_000) },
-    { _id: 'rp_seed_3', stream: 'auth', from: 1, to: 20, status: 'expired', origin: 'manual', createdAt: ago(7_000_000), requestedAt: ago(6_999_000), expiredAt: ago(6_400_000) },
+    {
+      _id: 'rp_seed_1',
+      stream: holeStream,
+      from: holeSeq,
+      to: holeSeq,
+      status: 'requested',
+      origin: 'gap',
+      createdAt: ago(90_000),
+      requestedAt: ago(88_000),
+    },
+    {
+      _id: 'rp_seed_2',
+      stream: 'payment/eu-1',
+      from: 40,
+      to: 52,
+      status: 'completed',
+      origin: 'gap',
+      createdAt: ago(3_600_000),
+      requestedAt: ago(3_599_000),
+      completedAt: ago(3_594_000),
+    },
+    {
+      _id: 'rp_seed_3',
+      stream: 'auth',
+      from: 1,
+      to: 20,
+      status: 'expired',
+      origin: 'manual',
+      createdAt: ago(7_000_000),
+      requestedAt: ago(6_999_000),
+      expiredAt: ago(6_400_000),
+    },
   ]);
   return {
     logs: docs.length,

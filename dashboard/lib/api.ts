@@ -21,10 +21,12 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {
       return { ok: false, error: `${response.status} ${message ?? response.statusText}` };
     }
     const parsed = schema.safeParse(body);
-    if (!parsed.success) return { ok: false, error: `unexpected answer from ${path}: ${parsed.error.issues[0]?.message}` };
+    if (!parsed.success)
+      return { ok: false, error: `unexpected answer from ${path}: ${parsed.error.issues[0]?.message}` };
     return { ok: true, data: parsed.data };
   } catch (error) {
-    const reason = error instanceof Error ? (error.name === 'TimeoutError' ? 'timed out' : error.message) : String(error);
+    const reason =
+      error instanceof Error ? (error.name === 'TimeoutError' ? 'timed out' : error.message) : String(error);
     return { ok: false, error: `API unreachable (${reason})` };
   }
 }
@@ -36,5 +38,9 @@ export function apiGet<T>(path: string, schema: z.ZodType<T>): Promise<ApiResult
 
 /** `POST path` with a JSON body (admin key attached when configured), validated with `schema`. */
 export function apiPost<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<ApiResult<T>> {
-  return call(path, schema, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
+  return call(path, schema, {
+    method: 'POST',
+    body: JSON.stringify(body),
+    headers: { 'content-type': 'application/json' },
+  });
 }

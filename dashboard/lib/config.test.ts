@@ -14,7 +14,11 @@ describe('parseDashboardConfig', () => {
   });
 
   it('keeps the browser URL apart from the server URL and trims trailing slashes', () => {
-    const config = parseDashboardConfig({ API_URL: 'http://api:3000/', PUBLIC_API_URL: 'https://logs.example.com/', ADMIN_KEY: 'k'.repeat(20) });
+    const config = parseDashboardConfig({
+      API_URL: 'http://api:3000/',
+      PUBLIC_API_URL: 'https://logs.example.com/',
+      ADMIN_KEY: 'k'.repeat(20),
+    });
     expect(config.apiUrl).toBe('http://api:3000');
     expect(config.publicApiUrl).toBe('https://logs.example.com');
     expect(config.boardUrl).toBe('https://logs.example.com/admin/queues');
@@ -22,6 +26,8 @@ describe('parseDashboardConfig', () => {
   });
 
   it('fails with every bad variable named', () => {
-    expect(() => parseDashboardConfig({ MONGO_URL: 'postgres://x', API_URL: 'not a url' })).toThrow(/MONGO_URL[\s\S]*API_URL|API_URL[\s\S]*MONGO_URL/);
+    expect(() => parseDashboardConfig({ MONGO_URL: 'postgres://x', API_URL: 'not a url' })).toThrow(
+      /MONGO_URL[\s\S]*API_URL|API_URL[\s\S]*MONGO_URL/,
+    );
   });
 });

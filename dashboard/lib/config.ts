@@ -4,7 +4,10 @@ import { parseEnv } from '@logstream/shared-types';
 /** The dashboard's whole configuration, read from the environment once per server process. */
 export const DashboardEnv = z.object({
   /** MongoDB (or FerretDB) URL; the database is the URL's path, else `logstream`. Default mongodb://127.0.0.1:27017. */
-  MONGO_URL: z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGO_URL must start with mongodb://').default('mongodb://127.0.0.1:27017'),
+  MONGO_URL: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'MONGO_URL must start with mongodb://')
+    .default('mongodb://127.0.0.1:27017'),
   /** Ingestion API as the dashboard's server reaches it. Default http://127.0.0.1:3000. */
   API_URL: z.url().default('http://127.0.0.1:3000'),
   /** Ingestion API as the browser reaches it (socket.io, BullMQ board). Default: API_URL. */

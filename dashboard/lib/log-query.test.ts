@@ -30,7 +30,10 @@ describe('parseLogSearch', () => {
     const { search } = parseLogSearch(params, now);
     expect(search.services).toEqual(['auth', 'payment']);
     expect(search.levels).toEqual(['debug', 'error']);
-    expect(toMongoFilter(search)).toMatchObject({ service: { $in: ['auth', 'payment'] }, level: { $in: ['debug', 'error'] } });
+    expect(toMongoFilter(search)).toMatchObject({
+      service: { $in: ['auth', 'payment'] },
+      level: { $in: ['debug', 'error'] },
+    });
   });
 
   it('uses equality for a single service and level (so {service, ts} and {level, ts} indexes apply)', () => {
@@ -42,7 +45,10 @@ describe('parseLogSearch', () => {
   });
 
   it('prefers an absolute from/to over a preset and reads zone-less datetime-local input as UTC', () => {
-    const { search } = parseLogSearch({ range: '7d', from: '2026-11-22T10:30', to: '2026-11-22T10:35:00Z' }, now);
+    const { search } = parseLogSearch(
+      { range: '7d', from: '2026-11-22T10:30', to: '2026-11-22T10:35:00Z' },
+      now,
+    );
     expect(search.range).toBeNull();
     expect(search.from.toISOString()).toBe('2026-11-22T10:30:00.000Z');
     expect(search.to.toISOString()).toBe('2026-11-22T10:35:00.000Z');
@@ -61,7 +67,10 @@ describe('parseLogSearch', () => {
   });
 
   it('swaps an inverted range for the hour before `to`', () => {
-    const { search, issues } = parseLogSearch({ from: '2026-11-22T11:00:00Z', to: '2026-11-22T10:00:00Z' }, now);
+    const { search, issues } = parseLogSearch(
+      { from: '2026-11-22T11:00:00Z', to: '2026-11-22T10:00:00Z' },
+      now,
+    );
     expect(issues).toHaveLength(1);
     expect(search.from.toISOString()).toBe('2026-11-22T09:00:00.000Z');
   });
@@ -99,7 +108,10 @@ describe('cursor pagination', () => {
     const cursor = { ts: new Date('2026-11-22T10:32:00.000Z'), id: 'auth@7' };
     const { search } = parseLogSearch({ cursor: encodeCursor(cursor) }, now);
     expect(toPageFilter(search)).toEqual({
-      $and: [toMongoFilter(search), { $or: [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: 'auth@7' } }] }],
+      $and: [
+        toMongoFilter(search),
+        { $or: [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: 'auth@7' } }] },
+      ],
     });
   });
 });
@@ -110,13 +122,22 @@ describe('histogramPipeline', () => {
     const pipeline = histogramPipeline(search);
     expect(pipeline[0]).toEqual({ $match: toMongoFilter(search) });
     expect(JSON.stringify(pipeline)).not.toMatch(/\$dateTrunc|\$facet|\$avg/);
-    expect(pipeline[1]).toEqual({ $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } } });
+    expect(pipeline[1]).toEqual({
+      $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } },
+    });
   });
 });
 
 describe('toQueryString', () => {
   it('reproduces the same search from its own URL', () => {
-    const params = { service: ['auth', 'payment'], level: 'error', from: '2026-11-22T10:30:00Z', to: '2026-11-22T10:35:00Z', q: 'timeout', limit: '100' };
+    const params = {
+      service: ['auth', 'payment'],
+      level: 'error',
+      from: '2026-11-22T10:30:00Z',
+      to: '2026-11-22T10:35:00Z',
+      q: 'timeout',
+      limit: '100',
+    };
     const { search } = parseLogSearch(params, now);
     const again = parseLogSearch(new URLSearchParams(toQueryString(search).slice(1)), new Date(0)).search;
     expect(again).toEqual(search);

@@ -3,7 +3,12 @@ import { z } from 'zod';
 import { LOG_LEVELS, ServiceName, type LogLevel } from '@logstream/shared-types';
 
 /** Relative time range presets of the search form. */
-export const RANGE_PRESETS = { '15m': 15 * 60_000, '1h': 60 * 60_000, '24h': 24 * 60 * 60_000, '7d': 7 * 24 * 60 * 60_000 } as const;
+export const RANGE_PRESETS = {
+  '15m': 15 * 60_000,
+  '1h': 60 * 60_000,
+  '24h': 24 * 60 * 60_000,
+  '7d': 7 * 24 * 60 * 60_000,
+} as const;
 export type RangePreset = keyof typeof RANGE_PRESETS;
 /** Page sizes offered; the first page of a search is bounded by the largest. */
 export const PAGE_SIZES = [25, 50, 100, 200] as const;
@@ -58,14 +63,19 @@ const fields = {
   to: IsoDate,
   q: z.string().max(200, 'q is longer than 200 characters'),
   requestId: z.string().max(128, 'requestId is longer than 128 characters'),
-  limit: z.coerce.number().pipe(z.union(PAGE_SIZES.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>])),
+  limit: z.coerce
+    .number()
+    .pipe(z.union(PAGE_SIZES.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>])),
   cursor: z.string().max(400),
   open: z.string().max(300),
 };
 
 function getAll(params: RawParams, key: string): string[] {
   const values = params instanceof URLSearchParams ? params.getAll(key) : [params[key] ?? []].flat();
-  return values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v.length > 0);
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v.length > 0);
 }
 
 function getOne(params: RawParams, key: string): string | undefined {
@@ -148,7 +158,8 @@ export function toMongoFilter(search: LogSearch): MongoFilter {
   if (search.services.length === 1) filter.service = search.services[0];
   else if (search.services.length > 1) filter.service = { $in: search.services };
   if (search.levels.length === 1) filter.level = search.levels[0];
-  else if (search.levels.length > 0 && search.levels.length < LOG_LEVELS.length) filter.level = { $in: search.levels };
+  else if (search.levels.length > 0 && search.levels.length < LOG_LEVELS.length)
+    filter.level = { $in: search.levels };
   if (search.requestId) filter.requestId = search.requestId;
   if (search.q) filter.message = { $regex: escapeRegex(search.q), $options: 'i' };
   return filter;
@@ -174,7 +185,10 @@ export function histogramPipeline(search: LogSearch): PipelineStage[] {
 }
 
 /** Serializes a search back to URL params (defaults omitted) with `overrides` applied; used for every link. */
-export function toQueryString(search: LogSearch, overrides: Partial<Record<keyof LogSearch, unknown>> = {}): string {
+export function toQueryString(
+  search: LogSearch,
+  overrides: Partial<Record<keyof LogSearch, unknown>> = {},
+): string {
   const s = { ...search, ...overrides } as LogSearch;
   const out = new URLSearchParams();
   for (const service of s.services) out.append('service', service);

@@ -56,7 +56,9 @@ export async function searchLogs(search: LogSearch): Promise<{ rows: LogRow[]; h
 /** Volume of the search per display bucket and level, from a `$match` + `$group` on the stored `minute`. */
 export async function searchHistogram(search: LogSearch) {
   const { Log } = await models();
-  const rows = await Log.aggregate<{ _id: { minute: Date; level: string }; count: number }>(histogramPipeline(search));
+  const rows = await Log.aggregate<{ _id: { minute: Date; level: string }; count: number }>(
+    histogramPipeline(search),
+  );
   const span = search.to.getTime() - search.from.getTime();
   // About 90 bars whatever the range, in whole minutes (the stored bucket).
   const bucketMs = Math.max(60_000, Math.ceil(span / 90 / 60_000) * 60_000);
@@ -101,7 +103,10 @@ export async function streamNeighbours(log: LogRow, radius = 5): Promise<Neighbo
 /** Every log carrying `requestId`, across services, oldest first (bounded). */
 export async function requestTimeline(requestId: string, limit = 200): Promise<LogRow[]> {
   const { Log } = await models();
-  const docs = await Log.find({ requestId }, LIST_FIELDS).sort({ ts: 1, _id: 1 }).limit(limit).lean<LeanLog[]>();
+  const docs = await Log.find({ requestId }, LIST_FIELDS)
+    .sort({ ts: 1, _id: 1 })
+    .limit(limit)
+    .lean<LeanLog[]>();
   return docs.map(toRow);
 }
 
@@ -111,5 +116,9 @@ export const EXPORT_LIMIT = 10_000;
 /** A streaming cursor over the search's rows for exports (bounded by {@link EXPORT_LIMIT}). */
 export async function exportCursor(search: LogSearch) {
   const { Log } = await models();
-  return Log.find(toMongoFilter(search), LIST_FIELDS).sort(PAGE_SORT).limit(EXPORT_LIMIT).lean<LeanLog>().cursor({ batchSize: 500 });
+  return Log.find(toMongoFilter(search), LIST_FIELDS)
+    .sort(PAGE_SORT)
+    .limit(EXPORT_LIMIT)
+    .lean<LeanLog>()
+    .cursor({ batchSize: 500 });
 }

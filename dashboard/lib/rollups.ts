@@ -32,17 +32,29 @@ export interface ServiceSummary {
 /** Rollup buckets since `from` (inclusive): `$match` + `$group` with `$sum` only, so FerretDB runs it too. */
 async function bucketsSince(from: Date, to: Date): Promise<Bucket[]> {
   const { Rollup } = await models();
-  const rows = await Rollup.aggregate<{ _id: { minute: Date; service: string; level: string }; count: number }>([
+  const rows = await Rollup.aggregate<{
+    _id: { minute: Date; service: string; level: string };
+    count: number;
+  }>([
     { $match: { minute: { $gte: from, $lt: to } } },
-    { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, count: { $sum: '$count' } } },
+    {
+      $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, count: { $sum: '$count' } },
+    },
   ]);
   return rows.map((r) => ({ ...r._id, minute: new Date(r._id.minute), count: r.count }));
 }
 
 /** Spreads buckets over `count` slots of `bucketMs` ending at `end` (exclusive), summing by level. */
-export function toLevelSeries(rows: { minute: Date; level: string; count: number }[], start: number, bucketMs: number, count: number): LevelSeries {
+export function toLevelSeries(
+  rows: { minute: Date; level: string; count: number }[],
+  start: number,
+  bucketMs: number,
+  count: number,
+): LevelSeries {
   const buckets = Array.from({ length: count }, (_, i) => start + i * bucketMs);
-  const byLevel: Record<string, number[]> = Object.fromEntries(LOG_LEVELS.map((l) => [l, new Array<number>(count).fill(0)]));
+  const byLevel: Record<string, number[]> = Object.fromEntries(
+    LOG_LEVELS.map((l) => [l, new Array<number>(count).fill(0)]),
+  );
   for (const row of rows) {
     const slot = Math.floor((row.minute.getTime() - start) / bucketMs);
     const series = byLevel[row.level];
@@ -67,7 +79,15 @@ export async function rollupOverview(now: Date, windowMinutes = 60) {
     if (isError) errors += row.count;
     let s = perService.get(row.service);
     if (!s) {
-      s = { service: row.service, total: 0, errors: 0, perSec: 0, errorRatio: 0, lastMinute: null, spark: new Array<number>(windowMinutes).fill(0) };
+      s = {
+        service: row.service,
+        total: 0,
+        errors: 0,
+        perSec: 0,
+        errorRatio: 0,
+        lastMinute: null,
+        spark: new Array<number>(windowMinutes).fill(0),
+      };
       perService.set(row.service, s);
     }
     s.total += row.count;
@@ -85,7 +105,11 @@ export async function rollupOverview(now: Date, windowMinutes = 60) {
     if (t >= recentFrom && t < recentTo) recent += row.count;
   }
   const services = [...perService.values()]
-    .map((s) => ({ ...s, perSec: s.total / (windowMinutes * 60), errorRatio: s.total ? s.errors / s.total : 0 }))
+    .map((s) => ({
+      ...s,
+      perSec: s.total / (windowMinutes * 60),
+      errorRatio: s.total ? s.errors / s.total : 0,
+    }))
     .sort((a, b) => b.total - a.total);
   return {
     windowMinutes,

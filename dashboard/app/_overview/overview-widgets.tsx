@@ -30,7 +30,10 @@ export async function OverviewStats({ apiUrl }: { apiUrl: string }) {
       </section>
       <section className="card">
         <div className="stat-label">Error ratio</div>
-        <div className="stat-value num" style={{ color: o.errorRatio > 0.05 ? 'var(--lv-error)' : undefined }}>
+        <div
+          className="stat-value num"
+          style={{ color: o.errorRatio > 0.05 ? 'var(--lv-error)' : undefined }}
+        >
           {o.total ? percent(o.errorRatio) : '–'}
         </div>
         <div className="stat-sub">{compact(o.errors)} error + fatal in the last hour</div>
@@ -56,9 +59,15 @@ export async function OverviewVolume() {
         </Link>
       </div>
       {o.total === 0 ? (
-        <EmptyState title="No logs in the last hour">Send some with the producer or `npm run simulate`.</EmptyState>
+        <EmptyState title="No logs in the last hour">
+          Send some with the producer or `npm run simulate`.
+        </EmptyState>
       ) : (
-        <LevelVolumeChart buckets={o.series.buckets} byLevel={o.series.byLevel} bucketMs={o.series.bucketMs} />
+        <LevelVolumeChart
+          buckets={o.series.buckets}
+          byLevel={o.series.byLevel}
+          bucketMs={o.series.bucketMs}
+        />
       )}
     </section>
   );
@@ -77,7 +86,11 @@ export async function OverviewOps({ apiUrl }: { apiUrl: string }) {
           </Link>
         </div>
         {!stats.ok && <p className="notice bad">{stats.error}</p>}
-        <LiveQueue apiUrl={apiUrl} initial={stats.ok ? stats.data : null} faults={faults.ok ? faults.data : null} />
+        <LiveQueue
+          apiUrl={apiUrl}
+          initial={stats.ok ? stats.data : null}
+          faults={faults.ok ? faults.data : null}
+        />
       </section>
       <section className="card">
         <div className="card-head">
@@ -106,13 +119,19 @@ function statusOf(s: { errorRatio: number; lastMinute: Date | null }, now: numbe
 export async function ServiceCards() {
   const o = await overview();
   const now = Date.now();
-  if (o.services.length === 0) return <EmptyState title="No services yet">Services appear here once they send logs.</EmptyState>;
+  if (o.services.length === 0)
+    return <EmptyState title="No services yet">Services appear here once they send logs.</EmptyState>;
   return (
     <div className="grid grid-3">
       {o.services.map((s) => {
         const status = statusOf(s, now);
         return (
-          <Link key={s.service} href={`/logs?service=${encodeURIComponent(s.service)}&range=1h`} className="card row-link" data-testid="service-card">
+          <Link
+            key={s.service}
+            href={`/logs?service=${encodeURIComponent(s.service)}&range=1h`}
+            className="card row-link"
+            data-testid="service-card"
+          >
             <div className="spread">
               <h3>{s.service}</h3>
               <span className={`badge ${status.tone}`}>
@@ -124,7 +143,9 @@ export async function ServiceCards() {
             <div className="spread faint" style={{ fontSize: 12 }}>
               <span className="num">{s.perSec.toFixed(2)} logs/s</span>
               <span className="num">{percent(s.errorRatio)} errors</span>
-              <span className="hide-sm">{s.lastMinute ? `last ${dateTimeOf(s.lastMinute).slice(11, 16)}` : ''}</span>
+              <span className="hide-sm">
+                {s.lastMinute ? `last ${dateTimeOf(s.lastMinute).slice(11, 16)}` : ''}
+              </span>
             </div>
           </Link>
         );

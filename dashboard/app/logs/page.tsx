@@ -10,7 +10,11 @@ import { SearchForm } from './_components/search-form';
 export const metadata = { title: 'Logs' };
 
 /** `/logs`: server-side search over the whole store; every bit of state lives in the URL. */
-export default async function LogsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function LogsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const { search, issues } = parseLogSearch(await searchParams, new Date());
   const services = await knownServices();
   // Keying the widgets by the query restarts their Suspense fallbacks on every new search.

@@ -14,7 +14,11 @@ async function DiagramWidget({ apiUrl }: { apiUrl: string }) {
     <section className="card">
       <div className="card-head">
         <h2>Producers → API → Redis/BullMQ → worker → MongoDB</h2>
-        {!snapshot.ok && <span className="badge bad" data-testid="pipeline-unreachable">{snapshot.error}</span>}
+        {!snapshot.ok && (
+          <span className="badge bad" data-testid="pipeline-unreachable">
+            {snapshot.error}
+          </span>
+        )}
       </div>
       <PipelineDiagram apiUrl={apiUrl} initial={snapshot.ok ? snapshot.data : null} />
     </section>

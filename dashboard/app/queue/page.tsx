@@ -12,9 +12,13 @@ async function QueueWidget({ apiUrl }: { apiUrl: string }) {
   return (
     <>
       {stats.ok ? (
-        <p className="faint" style={{ margin: 0 }}>Server snapshot at {dateTimeOf(stats.data.at)} UTC, then live.</p>
+        <p className="faint" style={{ margin: 0 }}>
+          Server snapshot at {dateTimeOf(stats.data.at)} UTC, then live.
+        </p>
       ) : (
-        <p className="notice bad" data-testid="queue-unreachable">Current queue state unavailable: {stats.error}</p>
+        <p className="notice bad" data-testid="queue-unreachable">
+          Current queue state unavailable: {stats.error}
+        </p>
       )}
       <QueueLive apiUrl={apiUrl} initial={stats.ok ? stats.data : null} />
     </>

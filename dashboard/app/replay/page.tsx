@@ -11,7 +11,12 @@ import { ackStates } from '@/lib/request-data';
 
 export const metadata = { title: 'Replay' };
 
-const TONE: Record<ReplayRequest['status'], string> = { pending: '', requested: 'warn', completed: 'ok', expired: 'bad' };
+const TONE: Record<ReplayRequest['status'], string> = {
+  pending: '',
+  requested: 'warn',
+  completed: 'ok',
+  expired: 'bad',
+};
 
 function took(r: ReplayRequest): string {
   const end = r.completedAt ?? r.expiredAt;
@@ -20,7 +25,12 @@ function took(r: ReplayRequest): string {
 
 async function ReplayTable() {
   const replays = await latestReplays();
-  if (replays.length === 0) return <EmptyState title="No replay requests">Gaps in numbered streams, and manual triggers, show up here.</EmptyState>;
+  if (replays.length === 0)
+    return (
+      <EmptyState title="No replay requests">
+        Gaps in numbered streams, and manual triggers, show up here.
+      </EmptyState>
+    );
   return (
     <div className="table-wrap">
       <table data-testid="replay-table">
@@ -39,7 +49,9 @@ async function ReplayTable() {
           {replays.map((r) => (
             <tr key={r.id}>
               <td className="mono ts">{dateTimeOf(r.createdAt)}</td>
-              <td className="mono" style={{ whiteSpace: 'nowrap' }}>{r.stream}</td>
+              <td className="mono" style={{ whiteSpace: 'nowrap' }}>
+                {r.stream}
+              </td>
               <td className="mono num" style={{ whiteSpace: 'nowrap' }}>
                 {r.from}–{r.to} <span className="faint">({r.to - r.from + 1})</span>
               </td>
@@ -61,7 +73,11 @@ async function TriggerCard() {
   const acks = await ackStates();
   return (
     <>
-      {!acks.ok && <p className="notice bad" style={{ marginBottom: 12 }}>Triggers fail until the API answers: {acks.error}</p>}
+      {!acks.ok && (
+        <p className="notice bad" style={{ marginBottom: 12 }}>
+          Triggers fail until the API answers: {acks.error}
+        </p>
+      )}
       <ReplayForm streams={acks.ok ? acks.data.streams.map((s) => s.stream) : []} />
     </>
   );

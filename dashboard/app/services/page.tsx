@@ -36,12 +36,19 @@ async function ServiceTable() {
               <td className="num">{s.perSec.toFixed(2)}</td>
               <td className="num hide-sm">{compact(s.total)}</td>
               <td className="num" style={{ color: s.errorRatio > 0.05 ? 'var(--lv-error)' : undefined }}>
-                <Link href={`/logs?service=${encodeURIComponent(s.service)}&level=error&level=fatal&range=1h`} style={{ color: 'inherit' }}>
+                <Link
+                  href={`/logs?service=${encodeURIComponent(s.service)}&level=error&level=fatal&range=1h`}
+                  style={{ color: 'inherit' }}
+                >
                   {percent(s.errorRatio)}
                 </Link>
               </td>
               <td>
-                <Sparkline values={s.spark} color={s.errorRatio > 0.1 ? 'var(--lv-error)' : 'var(--accent)'} height={28} />
+                <Sparkline
+                  values={s.spark}
+                  color={s.errorRatio > 0.1 ? 'var(--lv-error)' : 'var(--accent)'}
+                  height={28}
+                />
               </td>
             </tr>
           ))}
@@ -53,8 +60,14 @@ async function ServiceTable() {
 
 async function AckPanel() {
   const acks = await ackStates();
-  if (!acks.ok) return <p className="notice bad" data-testid="ack-unreachable">ACK state unavailable: {acks.error}</p>;
-  if (acks.data.streams.length === 0) return <EmptyState title="No numbered streams yet">Producers that send `seq` appear here.</EmptyState>;
+  if (!acks.ok)
+    return (
+      <p className="notice bad" data-testid="ack-unreachable">
+        ACK state unavailable: {acks.error}
+      </p>
+    );
+  if (acks.data.streams.length === 0)
+    return <EmptyState title="No numbered streams yet">Producers that send `seq` appear here.</EmptyState>;
   const byService = new Map<string, AckState[]>();
   for (const ack of acks.data.streams) {
     const service = ack.stream.split('/')[0] as string;
@@ -96,7 +109,8 @@ export default function ServicesPage() {
         <div className="card-head">
           <h2>Acknowledgement state</h2>
           <span className="faint" style={{ fontSize: 12 }}>
-            <span style={{ color: 'var(--ok)' }}>■</span> persisted <span style={{ color: 'var(--accent)' }}>■</span> acked{' '}
+            <span style={{ color: 'var(--ok)' }}>■</span> persisted{' '}
+            <span style={{ color: 'var(--accent)' }}>■</span> acked{' '}
             <span style={{ color: 'var(--bad)' }}>■</span> missing
           </span>
         </div>

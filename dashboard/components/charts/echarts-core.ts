@@ -2,11 +2,26 @@
 import { useEffect, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
-import { BrushComponent, GridComponent, LegendComponent, TooltipComponent, ToolboxComponent } from 'echarts/components';
+import {
+  BrushComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  ToolboxComponent,
+} from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 
 // Only the parts the dashboard draws, to keep the client bundle small.
-echarts.use([BarChart, LineChart, GridComponent, TooltipComponent, LegendComponent, BrushComponent, ToolboxComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  GridComponent,
+  TooltipComponent,
+  LegendComponent,
+  BrushComponent,
+  ToolboxComponent,
+  CanvasRenderer,
+]);
 
 export { echarts };
 
@@ -21,7 +36,12 @@ export interface ChartTheme {
 function read(): ChartTheme {
   const style = getComputedStyle(document.documentElement);
   const v = (name: string) => style.getPropertyValue(name).trim();
-  return { text: v('--text-dim'), faint: v('--text-faint'), grid: v('--border'), tooltipBg: v('--bg-elev-2') };
+  return {
+    text: v('--text-dim'),
+    faint: v('--text-faint'),
+    grid: v('--border'),
+    tooltipBg: v('--bg-elev-2'),
+  };
 }
 
 /** The chart theme, updated when the user toggles light/dark. */

@@ -26,10 +26,15 @@ export default async function LogPage({ params }: { params: Promise<{ id: string
       <header className="page-head">
         <div>
           <h1>
-            Log <span className="mono" style={{ fontSize: 18 }}>{log.id}</span>
+            Log{' '}
+            <span className="mono" style={{ fontSize: 18 }}>
+              {log.id}
+            </span>
           </h1>
           <p>
-            <Link href={`/logs?service=${encodeURIComponent(log.service)}&from=${new Date(Date.parse(log.ts) - 300_000).toISOString()}&to=${new Date(Date.parse(log.ts) + 300_000).toISOString()}`}>
+            <Link
+              href={`/logs?service=${encodeURIComponent(log.service)}&from=${new Date(Date.parse(log.ts) - 300_000).toISOString()}&to=${new Date(Date.parse(log.ts) + 300_000).toISOString()}`}
+            >
               ← {log.service} logs within 5 minutes of this one
             </Link>
           </p>

@@ -18,7 +18,11 @@ export async function Drawer({ search }: { search: LogSearch }) {
             ✕ Close
           </Link>
         </div>
-        {log ? <LogDetail log={log} /> : <p className="notice">Log {search.open} was not found (swept by retention?).</p>}
+        {log ? (
+          <LogDetail log={log} />
+        ) : (
+          <p className="notice">Log {search.open} was not found (swept by retention?).</p>
+        )}
       </aside>
     </>
   );

@@ -22,7 +22,12 @@ export async function Histogram({ search }: { search: LogSearch }) {
       {h.total === 0 ? (
         <EmptyState title="Nothing in this range" />
       ) : (
-        <HistogramBrush query={toQueryString(search, { cursor: null, open: null }).replace(/^\?/, '')} buckets={series.buckets} byLevel={series.byLevel} bucketMs={series.bucketMs} />
+        <HistogramBrush
+          query={toQueryString(search, { cursor: null, open: null }).replace(/^\?/, '')}
+          buckets={series.buckets}
+          byLevel={series.byLevel}
+          bucketMs={series.bucketMs}
+        />
       )}
     </section>
   );

@@ -28,7 +28,10 @@ export async function LogDetail({ log }: { log: LogRow }) {
             Permalink
           </Link>
           {log.requestId && (
-            <Link className="btn small" href={`/logs?range=7d&requestId=${encodeURIComponent(log.requestId)}`}>
+            <Link
+              className="btn small"
+              href={`/logs?range=7d&requestId=${encodeURIComponent(log.requestId)}`}
+            >
               Search request
             </Link>
           )}
@@ -36,7 +39,9 @@ export async function LogDetail({ log }: { log: LogRow }) {
       </div>
       <section>
         <h2 style={{ marginBottom: 8 }}>JSON</h2>
-        <pre className="json mono" data-testid="log-json">{json}</pre>
+        <pre className="json mono" data-testid="log-json">
+          {json}
+        </pre>
       </section>
       <section>
         <h2 style={{ marginBottom: 8 }}>

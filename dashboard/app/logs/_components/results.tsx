@@ -22,7 +22,11 @@ export async function Results({ search }: { search: LogSearch }) {
           </span>
         </h2>
         <div className="row">
-          <a className="btn small" href={`/logs/export?format=ndjson&${exportQuery}`} data-testid="export-ndjson">
+          <a
+            className="btn small"
+            href={`/logs/export?format=ndjson&${exportQuery}`}
+            data-testid="export-ndjson"
+          >
             Export NDJSON
           </a>
           <a className="btn small" href={`/logs/export?format=csv&${exportQuery}`} data-testid="export-csv">
@@ -48,9 +52,19 @@ export async function Results({ search }: { search: LogSearch }) {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr key={row.id} className={row.id === search.open ? 'selected' : undefined} data-testid="result-row" data-id={row.id}>
+                <tr
+                  key={row.id}
+                  className={row.id === search.open ? 'selected' : undefined}
+                  data-testid="result-row"
+                  data-id={row.id}
+                >
                   <td className="ts mono" title={dateTimeOf(row.ts)}>
-                    <Link prefetch={false} className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
+                    <Link
+                      prefetch={false}
+                      className="row-link"
+                      href={`/logs${toQueryString(search, { open: row.id })}`}
+                      scroll={false}
+                    >
                       <span className="faint hide-sm">{row.ts.slice(5, 10)} </span>
                       {timeOf(row.ts)}
                     </Link>
@@ -63,13 +77,21 @@ export async function Results({ search }: { search: LogSearch }) {
                     {row.seq !== undefined && <span className="faint">#{row.seq}</span>}
                   </td>
                   <td className="msg">
-                    <Link prefetch={false} className="row-link" href={`/logs${toQueryString(search, { open: row.id })}`} scroll={false}>
+                    <Link
+                      prefetch={false}
+                      className="row-link"
+                      href={`/logs${toQueryString(search, { open: row.id })}`}
+                      scroll={false}
+                    >
                       <Highlight text={row.message} needle={search.q} />
                     </Link>
                   </td>
                   <td className="mono hide-sm">
                     {row.requestId ? (
-                      <Link prefetch={false} href={`/logs${toQueryString({ ...search, services: [], levels: [], q: '', range: '7d' }, { requestId: row.requestId, cursor: null, open: null })}`}>
+                      <Link
+                        prefetch={false}
+                        href={`/logs${toQueryString({ ...search, services: [], levels: [], q: '', range: '7d' }, { requestId: row.requestId, cursor: null, open: null })}`}
+                      >
                         {row.requestId}
                       </Link>
                     ) : (
@@ -91,7 +113,11 @@ export async function Results({ search }: { search: LogSearch }) {
           <span className="faint">Newest first</span>
         )}
         {hasMore && last && (
-          <Link className="btn small" href={`/logs${toQueryString(search, { cursor: { ts: new Date(last.ts), id: last.id }, open: null })}`} data-testid="older-page">
+          <Link
+            className="btn small"
+            href={`/logs${toQueryString(search, { cursor: { ts: new Date(last.ts), id: last.id }, open: null })}`}
+            data-testid="older-page"
+          >
             Older →
           </Link>
         )}

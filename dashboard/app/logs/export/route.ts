@@ -2,7 +2,18 @@ import type { NextRequest } from 'next/server';
 import { parseLogSearch } from '@/lib/log-query';
 import { exportCursor, toRow, type LogRow } from '@/lib/logs-repo';
 
-const CSV_COLUMNS: (keyof LogRow)[] = ['ts', 'level', 'service', 'instance', 'stream', 'seq', 'requestId', 'message', 'id', 'meta'];
+const CSV_COLUMNS: (keyof LogRow)[] = [
+  'ts',
+  'level',
+  'service',
+  'instance',
+  'stream',
+  'seq',
+  'requestId',
+  'message',
+  'id',
+  'meta',
+];
 
 /** One CSV field: quoted when it holds a comma, quote or line break; objects as JSON. */
 function csvField(value: unknown): string {
@@ -33,7 +44,8 @@ export async function GET(request: NextRequest): Promise<Response> {
           return;
         }
         const row = toRow(doc);
-        const line = format === 'csv' ? CSV_COLUMNS.map((c) => csvField(row[c])).join(',') : JSON.stringify(row);
+        const line =
+          format === 'csv' ? CSV_COLUMNS.map((c) => csvField(row[c])).join(',') : JSON.stringify(row);
         controller.enqueue(encoder.encode(`${line}\n`));
       } catch (error) {
         controller.error(error);
