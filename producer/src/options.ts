@@ -46,15 +46,15 @@ export const ProducerOptions = z
     ackPollMs: z.number().int().min(50).default(500),
     /** A log sent but not acknowledged after this long is sent again (covers lost requests); doubles per send. Default 3000 ms. */
     resendAfterMs: z.number().int().min(100).default(3_000),
-    /** A log acknowledged but not persisted after this long is sent again (last resort if a server lost it without saying so); doubles per send. Default 60 000 ms. */
+    /** A log acknowledged but not persisted after this long is sent again (only against a server that sends no ACK state); doubles per send. Default 60 000 ms. */
     persistTimeoutMs: z.number().int().min(500).default(60_000),
-    /** A log is resent on a `replay` request only this long after its last send; doubles per send up to 30 s. Default 2000 ms. */
-    replayCooldownMs: z.number().int().min(0).default(2_000),
+    /** A log is resent on a `replay` request only this long after its last send; doubles per send up to 120 s. Default 5000 ms. */
+    replayCooldownMs: z.number().int().min(0).default(5_000),
     /**
      * Most logs per second resent on `replay` requests, lowest seqs first. A server whose storage lags can ask to
-     * replay logs that are merely queued; the budget keeps resends from adding much to its load. Default 500.
+     * replay logs that are merely queued; the budget keeps resends from adding much to its load. Default 250.
      */
-    replayRatePerSec: z.number().int().min(1).default(500),
+    replayRatePerSec: z.number().int().min(1).default(250),
     /** Test-only fault injection; see {@link ChaosOptions}. Default off. */
     chaos: ChaosOptions.optional(),
   })

@@ -50,6 +50,19 @@ describe('PendingBuffer', () => {
     });
   });
 
+  it('requeues unanswered logs after the sent timeout, received ones only when a received timeout is given', () => {
+    const buffer = filled(4);
+    const batch = buffer.takeBatch(4, 1e6);
+    buffer.markSent(batch, 1_000);
+    buffer.markReceived(3);
+    buffer.markReceived(4);
+    expect(buffer.requeueStale(2_000, 3_000, 5_000)).toBe(0);
+    expect(buffer.requeueStale(4_000, 3_000, undefined)).toBe(2);
+    expect(batch.map((entry) => entry.state)).toEqual(['queued', 'queued', 'received', 'received']);
+    expect(buffer.requeueStale(60_000, 3_000, undefined)).toBe(0);
+    expect(buffer.requeueStale(6_000, 3_000, 5_000)).toBe(2);
+  });
+
   it('forgets logs once persistedTill covers them', () => {
     const buffer = filled(10);
     expect(buffer.dropThrough(4)).toBe(4);

@@ -140,14 +140,24 @@ export class PendingBuffer {
   /**
    * Requeues logs whose request got no answer for `sentTimeoutMs`, and received logs still unpersisted after
    * `receivedTimeoutMs` (the API may have lost them); both timeouts double with each send of the log, up to
-   * `maxMs`. Returns how many were requeued.
+   * `maxMs`. `receivedTimeoutMs` undefined: received logs are left to the server's replay requests.
+   * Returns how many were requeued.
    */
-  requeueStale(now: number, sentTimeoutMs: number, receivedTimeoutMs: number, maxMs = 60_000): number {
+  requeueStale(
+    now: number,
+    sentTimeoutMs: number,
+    receivedTimeoutMs: number | undefined,
+    maxMs = 60_000,
+  ): number {
     const stale: number[] = [];
     for (const entry of this.entries.values()) {
       const age = now - entry.lastSentAt;
       if (entry.state === 'sent' && age >= resendCooldown(entry, sentTimeoutMs, maxMs)) stale.push(entry.seq);
-      else if (entry.state === 'received' && age >= resendCooldown(entry, receivedTimeoutMs, maxMs))
+      else if (
+        entry.state === 'received' &&
+        receivedTimeoutMs !== undefined &&
+        age >= resendCooldown(entry, receivedTimeoutMs, maxMs)
+      )
         stale.push(entry.seq);
     }
     return this.requeue(stale);

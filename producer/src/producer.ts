@@ -42,6 +42,7 @@ export class Producer extends EventEmitter {
   private sendsStarted = 0;
   private polling = false;
   private ackUnsupported = false;
+  private sawAckState = false;
   private closing = false;
 
   constructor(options: ProducerOptionsInput, random: () => number = Math.random) {
@@ -130,11 +131,9 @@ export class Producer extends EventEmitter {
     const now = Date.now();
     if (now - this.lastScanAt >= 250) {
       this.lastScanAt = now;
-      this.counters.resent += this.buffer.requeueStale(
-        now,
-        this.config.resendAfterMs,
-        this.config.persistTimeoutMs,
-      );
+      // A server that reports ACK state asks for what it lost (replay); the persist timeout is for one that does not.
+      const persistTimeout = this.sawAckState ? undefined : this.config.persistTimeoutMs;
+      this.counters.resent += this.buffer.requeueStale(now, this.config.resendAfterMs, persistTimeout);
     }
     if (now - this.lastFlushAt >= this.config.flushIntervalMs) {
       this.lastFlushAt = now;
@@ -248,11 +247,12 @@ export class Producer extends EventEmitter {
   }
 
   private applyAck(state: AckState, authoritative: boolean): void {
+    this.sawAckState = true;
     const effects = applyAckState(this.buffer, state, {
       persistedFloor: this.counters.persistedTill,
       now: Date.now(),
       replayCooldownMs: this.config.replayCooldownMs,
-      replayCooldownMaxMs: 30_000,
+      replayCooldownMaxMs: 120_000,
       replayBudget: this.replayBudget.available(),
       authoritative,
     });
