@@ -102,6 +102,27 @@ export class AckStore {
     return members.map(Number).sort((a, b) => a - b);
   }
 
+  /**
+   * Seqs received but not stored, above persistedTill (at most `limit`), as ranges, and when the stream last changed.
+   * The replay watcher's backstop for received logs whose in-flight record is gone.
+   */
+  async unpersisted(stream: string, limit = 5000): Promise<{ ranges: [number, number][]; touchedAt: number }> {
+    const [hash, pers] = [this.keys(stream)[0] as string, this.keys(stream)[2] as string];
+    const [state, touched] = await Promise.all([this.state(stream), this.redis.hget(hash, 'touched')]);
+    const to = Math.min(state.ackTill, state.persistedTill + limit);
+    const stored = new Set(
+      (await this.redis.zrangebyscore(pers, state.persistedTill + 1, to)).map(Number),
+    );
+    const ranges: [number, number][] = [];
+    for (let seq = state.persistedTill + 1; seq <= to; seq++) {
+      if (stored.has(seq)) continue;
+      const last = ranges[ranges.length - 1];
+      if (last && last[1] === seq - 1) last[1] = seq;
+      else ranges.push([seq, seq]);
+    }
+    return { ranges, touchedAt: Number(touched ?? 0) };
+  }
+
   /** Opens a replay range: the producer is asked to resend it, and the API takes those seqs again. */
   async openReplay(stream: string, from: number, to: number): Promise<void> {
     await this.redis.zadd(this.keys(stream)[4] as string, from, `${from}-${to}`);

@@ -113,9 +113,16 @@ export class ReplayWatcher {
     await this.ack.setGapAges(stream, ages);
 
     const candidates: Range[] = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
-    const oldestPending = (await this.options.oldestPendingJobAt?.()) ?? now;
+    const oldestPendingAt = await this.options.oldestPendingJobAt?.();
+    const oldestPending = oldestPendingAt ?? now;
     const inFlightAge = Math.max(this.options.replayAfterMs, now - oldestPending + this.options.replayAfterMs);
     candidates.push(...toRanges(await this.ack.staleInFlight(stream, inFlightAge)));
+    // Backstop: nothing is pending in the queue and the stream has been quiet, yet some received seqs are not stored.
+    // Their in-flight records are gone (Redis lost part of its data), so ask for them by the watermarks instead.
+    if (oldestPendingAt === undefined && state.persistedTill < state.ackTill) {
+      const { ranges, touchedAt } = await this.ack.unpersisted(stream);
+      if (now - touchedAt >= this.options.replayAfterMs) candidates.push(...ranges);
+    }
     const open = state.replay;
     for (const candidate of candidates) {
       if (open.some(([a, b]) => candidate[0] >= a && candidate[1] <= b)) continue;
