@@ -1,6 +1,6 @@
 import type { AckStore } from '@logstream/ack-store';
 import type { ReplayRequest, ReplayStatus, ReplayTrigger } from '@logstream/shared-types';
-import { toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
+import { createReplayRequest, toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
 import { AppError } from '../errors';
 
 /** Largest range one manual trigger may ask for. */
@@ -44,22 +44,8 @@ export class ReplayService {
       throw new AppError('validation_failed', `at most ${MAX_MANUAL_REPLAY} seqs per replay request`);
     }
     const models = await this.db();
-    const createdAt = new Date();
-    const doc = {
-      _id: `${stream}:${from}-${to}:${createdAt.getTime()}`,
-      stream,
-      from,
-      to,
-      status: 'pending' as const,
-      origin: 'manual' as const,
-      createdAt,
-      requestedAt: null,
-      completedAt: null,
-      expiredAt: null,
-    };
-    await models.Replay.create(doc);
+    const request = await createReplayRequest(models.Replay, { stream, from, to, origin: 'manual' });
     await this.ack.openReplay(stream, from, to);
-    const request = toReplayRequest(doc);
     this.onRequested?.(request);
     return request;
   }

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AckStore } from '@logstream/ack-store';
 import type { ReplayRequest } from '@logstream/shared-types';
-import { toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
+import { createReplayRequest, toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
 
 /** Options of the {@link ReplayWatcher}. */
 export interface ReplayWatcherOptions {
@@ -141,22 +141,8 @@ export class ReplayWatcher {
 
   /** Records a replay request and opens its range in the ACK store. */
   async createRequest(stream: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
-    const createdAt = new Date();
-    const doc = {
-      _id: `${stream}:${from}-${to}:${createdAt.getTime()}`,
-      stream,
-      from,
-      to,
-      status: 'pending' as const,
-      origin,
-      createdAt,
-      requestedAt: null,
-      completedAt: null,
-      expiredAt: null,
-    };
-    await this.models.Replay.create(doc);
+    const request = await createReplayRequest(this.models.Replay, { stream, from, to, origin });
     await this.ack.openReplay(stream, from, to);
-    const request = toReplayRequest(doc);
     this.logger.info({ stream, from, to, origin }, 'replay requested');
     this.options.onRequested?.(request);
     return request;

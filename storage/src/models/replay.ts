@@ -46,3 +46,22 @@ export function toReplayRequest(doc: ReplayDoc & { _id: string }): ReplayRequest
   };
 }
 
+
+/** Stores a new pending replay request and returns it in the API shape. */
+export async function createReplayRequest(
+  Replay: ReplayModel,
+  request: { stream: string; from: number; to: number; origin: 'gap' | 'manual' },
+): Promise<ReplayRequest> {
+  const createdAt = new Date();
+  const doc = {
+    _id: `${request.stream}:${request.from}-${request.to}:${createdAt.getTime()}`,
+    ...request,
+    status: 'pending' as const,
+    createdAt,
+    requestedAt: null,
+    completedAt: null,
+    expiredAt: null,
+  };
+  await Replay.create(doc);
+  return toReplayRequest(doc);
+}
