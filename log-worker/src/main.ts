@@ -69,7 +69,7 @@ async function main(): Promise<void> {
       expireAfterMs: config.REPLAY_EXPIRE_MS,
       intervalMs: config.REPLAY_INTERVAL_MS,
       lockKey: `${config.QUEUE_PREFIX}:replay-watcher`,
-      oldestPendingJobAt: () => oldestPendingJobAt(ingestQueue),
+      oldestPendingJobAt: () => oldestPendingJobAt(redis, ingestQueue),
       onRequested: (replay) => {
         metrics.replays.inc();
         live.replayRequested(replay);

@@ -89,8 +89,9 @@ export class ReplayWatcher {
   /** One pass over every stream, if this watcher holds the lock. Exposed for tests. */
   async tick(): Promise<void> {
     if (!(await this.holdLock())) return;
+    const oldestPendingAt = await this.options.oldestPendingJobAt?.();
     for (const stream of await this.ack.streams()) {
-      await this.openRequests(stream);
+      await this.openRequests(stream, oldestPendingAt);
       await this.progressRequests(stream);
     }
   }
@@ -104,7 +105,7 @@ export class ReplayWatcher {
     return true;
   }
 
-  private async openRequests(stream: string): Promise<void> {
+  private async openRequests(stream: string, oldestPendingAt: number | undefined): Promise<void> {
     const now = Date.now();
     const state = await this.ack.state(stream);
     // Age each gap by its start; a gap that shrinks from the left restarts its clock (that is progress).
@@ -112,25 +113,31 @@ export class ReplayWatcher {
     const ages = new Map(state.missing.map(([from]) => [from, previous.get(from) ?? now]));
     await this.ack.setGapAges(stream, ages);
 
-    const candidates: Range[] = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
-    const oldestPendingAt = await this.options.oldestPendingJobAt?.();
-    const oldestPending = oldestPendingAt ?? now;
-    const inFlightAge = Math.max(this.options.replayAfterMs, now - oldestPending + this.options.replayAfterMs);
-    candidates.push(...toRanges(await this.ack.staleInFlight(stream, inFlightAge)));
-    // Backstop: nothing is pending in the queue and the stream has been quiet, yet some received seqs are not stored.
-    // Their in-flight records are gone (Redis lost part of its data), so ask for them by the watermarks instead.
-    if (oldestPendingAt === undefined && state.persistedTill < state.ackTill) {
-      const { ranges, touchedAt } = await this.ack.unpersisted(stream);
-      if (now - touchedAt >= this.options.replayAfterMs) candidates.push(...ranges);
-    }
     const open = state.replay;
-    for (const candidate of candidates) {
-      if (open.some(([a, b]) => candidate[0] >= a && candidate[1] <= b)) continue;
-      const range: Range = [candidate[0], Math.min(candidate[1], candidate[0] + (this.options.maxCheck ?? 5000) - 1)];
+    const isOpen = ([from, to]: Range) => open.some(([a, b]) => from >= a && to <= b);
+    const limit = this.options.maxCheck ?? 5000;
+
+    // Gaps: seqs never received since Redis knows. After Redis lost its data they may well be stored, so MongoDB is
+    // asked first, and whatever it has is marked received and persisted (this rebuilds the watermarks).
+    const oldGaps = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
+    for (const gap of oldGaps.filter((g) => !isOpen(g))) {
+      const range: Range = [gap[0], Math.min(gap[1], gap[0] + limit - 1)];
       const stored = await this.storedSeqs(stream, range);
       if (stored.length > 0) await this.ack.persist(stream, stored);
       for (const [from, to] of subtract(range, new Set(stored))) await this.createRequest(stream, from, to, 'gap');
     }
+
+    // Received but not stored although no older job is pending: their job was lost. Asked for at once; should one be
+    // stored after all, its resend is a duplicate, stored once, and it still completes the request.
+    const inFlightAge = Math.max(this.options.replayAfterMs, now - (oldestPendingAt ?? now) + this.options.replayAfterMs);
+    const lost = toRanges(await this.ack.staleInFlight(stream, inFlightAge, limit));
+    // Backstop: nothing pending and the stream quiet, yet received seqs are not stored and have no in-flight record
+    // (Redis lost part of its data): ask for them by the watermarks.
+    if (oldestPendingAt === undefined && state.persistedTill < state.ackTill) {
+      const { ranges, touchedAt } = await this.ack.unpersisted(stream, limit);
+      if (now - touchedAt >= this.options.replayAfterMs) lost.push(...ranges);
+    }
+    for (const range of lost.filter((r) => !isOpen(r))) await this.createRequest(stream, range[0], range[1], 'gap');
   }
 
   /** Seqs of a stream stored in MongoDB within a range. */
