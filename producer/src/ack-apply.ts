@@ -35,8 +35,9 @@ export interface AckContext {
 
 /**
  * Applies an ACK state to the held logs: forgets what is persisted, marks what is received, and queues for resend
- * what the API reports missing (only logs whose request never got an answer), what it asks to replay, and — from
- * an authoritative poll — received logs above its `highestSeq` (it lost them, e.g. Redis was flushed).
+ * what the API reports missing (only logs whose request never got an answer, unless the state is authoritative),
+ * what it asks to replay, and — from an authoritative poll — received logs above its `highestSeq` or in `missing`
+ * (it lost them, e.g. Redis was flushed).
  */
 export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckContext): AckEffects {
   const effects: AckEffects = {
@@ -53,7 +54,11 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
       if (buffer.markReceived(entry.seq)) effects.acknowledged += 1;
     }
   }
-  const missing = buffer.inRanges(clipBelow(state.missing, floor)).filter((entry) => entry.state === 'sent');
+  // A receipt may predate a request still on its way, so only logs whose request got no answer are resent for it;
+  // an authoritative poll saying `missing` about a received log means the server lost it (e.g. Redis was flushed).
+  const missing = buffer
+    .inRanges(clipBelow(state.missing, floor))
+    .filter((entry) => entry.state === 'sent' || (ctx.authoritative && entry.state === 'received'));
   effects.resentMissing = buffer.requeue(missing.map((entry) => entry.seq));
   const replay = buffer
     .inRanges(clipBelow(state.replay, floor))

@@ -138,6 +138,23 @@ describe('applyAckState', () => {
     expect(applyAckState(buffer, lost, { ...ctx, authoritative: true }).resentForgotten).toBe(4);
   });
 
+  it('resends received logs the server lists as missing only from an authoritative poll', () => {
+    const buffer = filled(6);
+    const batch = buffer.takeBatch(6, 1e6);
+    buffer.markSent(batch, 1_000);
+    for (const entry of batch) buffer.markReceived(entry.seq);
+    const rebuilt = {
+      ...state,
+      ackTill: 2,
+      persistedTill: 2,
+      missing: [[3, 4]] as [number, number][],
+      highestSeq: 6,
+    };
+    expect(applyAckState(buffer, rebuilt, ctx).resentMissing).toBe(0);
+    expect(applyAckState(buffer, rebuilt, { ...ctx, authoritative: true }).resentMissing).toBe(2);
+    expect(batch.slice(2).map((entry) => entry.state)).toEqual(['queued', 'queued', 'received', 'received']);
+  });
+
   it('reads the ACK state from either receipt form', () => {
     const own = { ...state, stream: 'auth/x', ackTill: 3, highestSeq: 3 };
     expect(
