@@ -1,3 +1,4 @@
+import { deriveLogId } from '@logstream/shared-types';
 import { decodeMetaKeys, type LogDoc } from '@logstream/storage';
 import { models } from './db';
 import { histogramPipeline, PAGE_SORT, toMongoFilter, toPageFilter, type LogSearch } from './log-query';
@@ -82,22 +83,28 @@ export async function findLog(id: string): Promise<LogRow | null> {
 /** A slot of the surrounding-logs list: a stored log, or a seq nobody stored. */
 export type Neighbour = { seq: number; log: LogRow | null };
 
-/** Logs of the same stream with seq within ±`radius`, every missing seq marked. */
+/**
+ * Logs of the same stream with seq within ±`radius`, every missing seq marked. Numbered logs have the derived id
+ * `stream@seq`, so this is a handful of `_id` point lookups: the `_id` index on MongoDB, and the one filter FerretDB
+ * pushes down (a `{stream, seq}` range or an `_id: {$in}` is a full collection scan there).
+ */
 export async function streamNeighbours(log: LogRow, radius = 5): Promise<Neighbour[]> {
   if (log.seq === undefined) return [];
   const { Log } = await models();
   const from = Math.max(1, log.seq - radius);
-  const to = log.seq + radius;
-  const docs = await Log.find({ stream: log.stream, seq: { $gte: from, $lte: to } }, LIST_FIELDS)
-    .sort({ seq: 1 })
-    .limit(radius * 2 + 1)
-    .lean<LeanLog[]>();
-  const bySeq = new Map(docs.map((d) => [d.seq as number, toRow(d)]));
-  const highest = docs.reduce((max, d) => Math.max(max, d.seq ?? 0), log.seq);
-  const out: Neighbour[] = [];
+  const seqs = Array.from({ length: log.seq + radius - from + 1 }, (_, i) => from + i);
+  const docs = await Promise.all(
+    seqs.map((seq) =>
+      Log.findById(
+        deriveLogId({ service: log.service, instance: log.instance, seq }, '', 0),
+        LIST_FIELDS,
+      ).lean<LeanLog>(),
+    ),
+  );
+  const found = seqs.map((seq, i) => ({ seq, log: docs[i] ? toRow(docs[i]) : null }));
   // Seqs above the highest stored one may simply not exist yet; only holes below it are "missing".
-  for (let seq = from; seq <= Math.min(to, highest); seq += 1) out.push({ seq, log: bySeq.get(seq) ?? null });
-  return out;
+  const highest = found.reduce((max, n) => (n.log ? n.seq : max), log.seq);
+  return found.filter((n) => n.seq <= highest);
 }
 
 /** Every log carrying `requestId`, across services, oldest first (bounded). */
