@@ -6,6 +6,7 @@ set -u
 cd "$(dirname "$0")/.."
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379} MONGO_URL=${MONGO_URL:?set MONGO_URL to mongodb://host:port/db} QUEUE_PREFIX=accept2_$RANDOM PORT=3950 HEALTH_PORT=3951 AUTH_REQUIRED=false LOG_LEVEL=warn
 setsid npm run start:api > /tmp/logstream-accept-api.log 2>&1 &
+API=$!
 setsid npm run start:worker > /tmp/logstream-accept-w1.log 2>&1 &
 W1=$!
 sleep 4
@@ -26,4 +27,5 @@ W2=$!
 while [ "$(count)" -lt 10000 ] && [ $(( $(date +%s) - T0 )) -lt 90 ]; do sleep 1; done
 echo "after restart: $(count) docs, $(( $(date +%s) - T0 )) s after restart"
 node -e "require('mongodb').MongoClient.connect(process.env.MONGO_URL).then(async c=>{const l=c.db().collection('logs');const d=await l.distinct('seq',{service:'accept'});const r=await c.db().collection('rollups_minute').aggregate([{\$match:{service:'accept'}},{\$group:{_id:null,n:{\$sum:'\$count'}}}]).toArray();console.log('distinct seqs',d.length,'min',Math.min(...d),'max',Math.max(...d),'rollup total',r[0]&&r[0].n);await c.close()})"
-kill -- -$W2; pkill -f "ingestion-api/dist/main.js"
+# Only this script's own process groups: other LogStream processes on the machine are left alone.
+kill -- -$W2 -$API

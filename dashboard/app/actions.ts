@@ -2,20 +2,12 @@
 import { revalidatePath } from 'next/cache';
 import {
   ControlRequest,
-  FaultState,
+  ControlResult,
   ReplayRequest,
   ReplayTrigger,
   type FaultAction,
 } from '@logstream/shared-types';
-import { z } from 'zod';
 import { apiPost } from '@/lib/api';
-
-// The brief's contract answers a FaultState; the API answers `{ action, state, dropped? }` (its ControlResult, not yet
-// in shared-types). Accept both so the button works with either; only `state` and `dropped` are read.
-const ControlAnswer = z.union([
-  z.object({ state: FaultState, dropped: z.int().nonnegative().optional() }),
-  FaultState,
-]);
 
 /** Result of a server action, shown next to the control that ran it. */
 export type ActionResult = { ok: boolean; message: string; at: number };
@@ -25,13 +17,10 @@ export async function runControl(action: FaultAction, durationMs?: number): Prom
   const body = ControlRequest.safeParse({ action, ...(durationMs ? { durationMs } : {}) });
   if (!body.success)
     return { ok: false, message: body.error.issues[0]?.message ?? 'invalid action', at: Date.now() };
-  const result = await apiPost('/control', body.data, ControlAnswer);
+  const result = await apiPost('/control', body.data, ControlResult);
   if (!result.ok) return { ok: false, message: `${action} failed: ${result.error}`, at: Date.now() };
   revalidatePath('/');
-  const dropped =
-    'dropped' in result.data && result.data.dropped !== undefined
-      ? ` (${result.data.dropped} jobs dropped)`
-      : '';
+  const dropped = result.data.dropped !== undefined ? ` (${result.data.dropped} jobs dropped)` : '';
   return { ok: true, message: `${action} sent${dropped}`, at: Date.now() };
 }
 

@@ -48,6 +48,15 @@ export const FaultState = z.object({
 });
 export type FaultState = z.infer<typeof FaultState>;
 
+/** Answer of `POST /control`: the action, the faults in force after it, and what flush-queue dropped. */
+export const ControlResult = z.object({
+  action: FaultAction,
+  state: FaultState,
+  /** Waiting jobs dropped by flush-queue. */
+  dropped: z.int().nonnegative().optional(),
+});
+export type ControlResult = z.infer<typeof ControlResult>;
+
 /** Replay request states: pending (gap seen) → requested (producer told) → completed, or expired. */
 export const REPLAY_STATUSES = ['pending', 'requested', 'completed', 'expired'] as const;
 export const ReplayStatus = z.enum(REPLAY_STATUSES);

@@ -1,7 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AckState, ReplayRequest } from '@logstream/shared-types';
-import type { ControlResult } from '../services/fault-service';
+import type { AckState, ControlResult, ReplayRequest } from '@logstream/shared-types';
 import type { PipelineMonitor } from '../services/pipeline-monitor';
 import type { SocketServer } from './socket-server';
 

@@ -1,15 +1,7 @@
 import type { Queue } from 'bullmq';
 import type { FaultStore } from '@logstream/ack-store';
-import type { ControlRequest, FaultState, IngestJobData } from '@logstream/shared-types';
+import type { ControlRequest, ControlResult, FaultState, IngestJobData } from '@logstream/shared-types';
 import { AppError } from '../errors';
-
-/** What a control action did, for the answer and the announcements. */
-export interface ControlResult {
-  action: ControlRequest['action'];
-  state: FaultState;
-  /** Waiting jobs dropped by flush-queue. */
-  dropped?: number;
-}
 
 /**
  * Fault injection for demos and drills. Timed faults live in the shared {@link FaultStore} (the worker polls it);
