@@ -122,10 +122,12 @@ async function main(): Promise<void> {
     const queued = await load(apiUrl, 'bench-latency', amount, 8, fixedRate);
     const sync = await load(`http://127.0.0.1:${basePort}`, 'bench-latency', amount, 8, fixedRate);
 
+    const build = await client.db().admin().command({ buildInfo: 1 });
+    const server = 'ferretdbVersion' in build ? `FerretDB (wire-compatible, reports MongoDB ${build.version})` : `MongoDB ${build.version}`;
     const result = {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-      backend: { redis: redis.source, mongo: mongo.source },
+      backend: { redis: redis.source, mongo: mongo.source, server },
       throughput: {
         logs: total,
         requests: total / perRequest,
