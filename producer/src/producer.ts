@@ -115,7 +115,7 @@ export class Producer extends EventEmitter {
     );
     clearInterval(this.timer);
     await waitUntil(() => this.inFlight === 0, Math.max(this.config.requestTimeoutMs, 1000));
-    await this.spool?.close(this.nextSeq, this.counters.persistedTill);
+    await this.spool?.close(this.nextSeq, this.counters.persistedTill, [...this.buffer.all()]);
     return { complete, remaining: this.buffer.size };
   }
 

@@ -17,6 +17,7 @@ describe('FileSpool', () => {
     spool.append([1, 2, 3, 4, 5].map(log));
     await spool.durable();
     await spool.close(6, 2);
+    expect(fs.readFileSync(file, 'utf8').split('\n').filter(Boolean)).toHaveLength(5);
     fs.appendFileSync(file, '{"seq":6,"log":{"lev');
     const again = readSpool(file, 'auth');
     expect(again.nextSeq).toBe(6);
@@ -42,6 +43,15 @@ describe('FileSpool', () => {
       persistedTill: 40,
     });
     expect(readSpool(file, 'pay')).toEqual({ nextSeq: 41, persistedTill: 40, logs: [] });
+  });
+
+  it('compacts to the logs still held at close', async () => {
+    const file = path.join(dir, 'close.ndjson');
+    const { spool } = FileSpool.open(file, 'auth');
+    spool.append([1, 2, 3, 4].map(log));
+    await spool.close(5, 3, [log(4)]);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{"seq":4,"log":{"level":"info","message":"m4"}}\n');
+    expect(readSpool(file, 'auth')).toEqual({ nextSeq: 5, persistedTill: 3, logs: [log(4)] });
   });
 
   it('refuses a spool that belongs to another stream', async () => {

@@ -135,10 +135,11 @@ export class FileSpool {
     this.enqueue(async () => this.rewrite(live(), nextSeq(), persistedTill));
   }
 
-  /** Writes everything queued and the final state. */
-  async close(nextSeq: number, persistedTill: number): Promise<void> {
+  /** Writes everything queued, then compacts the file to the logs still held (`live`) and writes the final state. */
+  async close(nextSeq: number, persistedTill: number, live?: readonly SpooledLog[]): Promise<void> {
     await this.durable();
-    this.writeState({ version: 1, stream: this.stream, nextSeq, persistedTill });
+    if (live) this.rewrite(live, nextSeq, persistedTill);
+    else this.writeState({ version: 1, stream: this.stream, nextSeq, persistedTill });
   }
 
   private enqueue(step: () => Promise<void> | void): void {
