@@ -35,10 +35,11 @@ describe('faults and backpressure (processes)', () => {
     await worker?.stop();
     worker = undefined;
   };
+  const ADMIN_KEY = 'faults-test-admin-key-0123456789';
   const control = async (action: string, durationMs?: number) => {
     const res = await fetch(`${apiUrl}/control`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-api-key': ADMIN_KEY },
       body: JSON.stringify({ action, durationMs }),
     });
     expect(res.status).toBe(200);
@@ -73,6 +74,7 @@ describe('faults and backpressure (processes)', () => {
       PORT: String(apiPort),
       AUTH_REQUIRED: 'false',
       ENABLE_FAULTS: 'true',
+      ADMIN_KEY,
       RATE_LIMIT_PER_SEC: '0',
       HIGH_WATER_MARK: '8',
       LOW_WATER_MARK: '2',
@@ -100,10 +102,28 @@ describe('faults and backpressure (processes)', () => {
     await connection?.close();
   });
 
+  it('POST /control needs the admin key; reset with it clears every fault', async () => {
+    const anonymous = await fetch(`${apiUrl}/control`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ action: 'reset' }),
+    });
+    expect(anonymous.status).toBe(401);
+    await control('delay-ack', 60_000);
+    await control('network-failure', 60_000);
+    const state = await (await fetch(`${apiUrl}/control`, { headers: { 'x-api-key': ADMIN_KEY } })).json();
+    expect(state).toMatchObject({ enabled: true, networkFailureUntil: expect.any(String), delayAckMs: 1500 });
+    await control('reset');
+    const after = await (await fetch(`${apiUrl}/control`, { headers: { 'x-api-key': ADMIN_KEY } })).json();
+    expect(after).toMatchObject({ networkFailureUntil: null, delayAckUntil: null, workerCrashedUntil: null });
+  });
+
   it('crash-worker: logs sent while the worker takes no work are all stored once it recovers', async () => {
     await startWorker();
     await control('crash-worker', 2500);
-    await waitFor(async () => ((await (await fetch(`${apiUrl}/control`)).json()) as { workerCrashedUntil: string | null }).workerCrashedUntil !== null, 5_000, 'fault not in force');
+    const faultState = async () =>
+      (await (await fetch(`${apiUrl}/control`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as { workerCrashedUntil: string | null };
+    await waitFor(async () => (await faultState()).workerCrashedUntil !== null, 5_000, 'fault not in force');
     const p = producer('crash');
     await send(p, 800);
     const closed = await p.close({ waitForPersisted: true, timeoutMs: 60_000 });

@@ -157,6 +157,14 @@ export class ReplayWatcher {
 
   private async progressRequests(stream: string): Promise<void> {
     const open = await this.models.Replay.find({ stream, status: { $in: ['pending', 'requested'] } }).lean();
+    // Ranges open in Redis with no open request behind them (its document was closed, or lives in a database this
+    // deployment no longer uses) are closed once stored, so producers are not asked for what is already there.
+    const tracked = new Set(open.map((doc) => `${doc.from}-${doc.to}`));
+    for (const [from, to] of (await this.ack.state(stream)).replay) {
+      if (!tracked.has(`${from}-${to}`) && (await this.ack.isPersisted(stream, from, to))) {
+        await this.ack.closeReplay(stream, from, to);
+      }
+    }
     for (const doc of open) {
       const id = doc._id as string;
       if (await this.ack.isPersisted(stream, doc.from, doc.to)) {
