@@ -4,7 +4,17 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/.next/**', '**/node_modules/**', '.cache/**', 'tools/**', 'docs/**', '**/next-env.d.ts', '*.js', '*.mjs'],
+    ignores: [
+      '**/dist/**',
+      '**/.next/**',
+      '**/node_modules/**',
+      '.cache/**',
+      'tools/**',
+      'docs/**',
+      '**/next-env.d.ts',
+      '*.js',
+      '*.mjs',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -27,7 +37,15 @@ export default tseslint.config(
   },
   {
     // CLIs and tests talk to a terminal; services log through pino.
-    files: ['**/cli/**', '**/*.test.ts', '**/*.test.tsx', '**/test/**', '**/e2e/**', 'traffic-simulator/src/**', 'devstack/src/**'],
+    files: [
+      '**/cli/**',
+      '**/*.test.ts',
+      '**/*.test.tsx',
+      '**/test/**',
+      '**/e2e/**',
+      'traffic-simulator/src/**',
+      'devstack/src/**',
+    ],
     rules: { 'no-console': 'off' },
   },
 );

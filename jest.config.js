@@ -5,7 +5,13 @@
 const transform = {
   '^.+\\.(t|j)sx?$': [
     '@swc/jest',
-    { jsc: { parser: { syntax: 'typescript', tsx: true }, transform: { react: { runtime: 'automatic' } }, target: 'es2022' } },
+    {
+      jsc: {
+        parser: { syntax: 'typescript', tsx: true },
+        transform: { react: { runtime: 'automatic' } },
+        target: 'es2022',
+      },
+    },
   ],
 };
 // Tests see workspace sources, not their builds.
@@ -21,7 +27,11 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/*/src/**/*.test.tsx', '<rootDir>/dashboard/lib/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/*/src/**/*.test.ts',
+        '<rootDir>/*/src/**/*.test.tsx',
+        '<rootDir>/dashboard/lib/**/*.test.ts',
+      ],
       testPathIgnorePatterns: [...ignored, '\\.int\\.test\\.ts$'],
     },
     {

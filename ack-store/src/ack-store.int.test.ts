@@ -25,7 +25,16 @@ describe('AckStore on the real Redis', () => {
     await store.receive('auth', range(1, 10));
     const { accepted, state } = await store.receive('auth', [...range(16, 20), ...range(31, 35)]);
     expect(accepted.size).toBe(10);
-    expect(state).toMatchObject({ ackTill: 10, persistedTill: 0, highestSeq: 35, missing: [[11, 15], [21, 30]], status: 'partial' });
+    expect(state).toMatchObject({
+      ackTill: 10,
+      persistedTill: 0,
+      highestSeq: 35,
+      missing: [
+        [11, 15],
+        [21, 30],
+      ],
+      status: 'partial',
+    });
     const filled = await store.receive('auth', range(11, 15));
     expect(filled.state.ackTill).toBe(20);
     expect(filled.state.missing).toEqual([[21, 30]]);

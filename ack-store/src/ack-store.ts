@@ -57,7 +57,14 @@ export class AckStore {
 
   private keys(stream: string): string[] {
     const base = `${this.options.prefix}:ack:{${stream}}`;
-    return [`${base}`, `${base}:recv`, `${base}:pers`, `${base}:inflight`, `${base}:replay`, this.streamsKey()];
+    return [
+      `${base}`,
+      `${base}:recv`,
+      `${base}:pers`,
+      `${base}:inflight`,
+      `${base}:replay`,
+      this.streamsKey(),
+    ];
   }
 
   private streamsKey(): string {
@@ -106,13 +113,14 @@ export class AckStore {
    * Seqs received but not stored, above persistedTill (at most `limit`), as ranges, and when the stream last changed.
    * The replay watcher's backstop for received logs whose in-flight record is gone.
    */
-  async unpersisted(stream: string, limit = 5000): Promise<{ ranges: [number, number][]; touchedAt: number }> {
+  async unpersisted(
+    stream: string,
+    limit = 5000,
+  ): Promise<{ ranges: [number, number][]; touchedAt: number }> {
     const [hash, pers] = [this.keys(stream)[0] as string, this.keys(stream)[2] as string];
     const [state, touched] = await Promise.all([this.state(stream), this.redis.hget(hash, 'touched')]);
     const to = Math.min(state.ackTill, state.persistedTill + limit);
-    const stored = new Set(
-      (await this.redis.zrangebyscore(pers, state.persistedTill + 1, to)).map(Number),
-    );
+    const stored = new Set((await this.redis.zrangebyscore(pers, state.persistedTill + 1, to)).map(Number));
     const ranges: [number, number][] = [];
     for (let seq = state.persistedTill + 1; seq <= to; seq++) {
       if (stored.has(seq)) continue;
@@ -143,7 +151,8 @@ export class AckStore {
   async setGapAges(stream: string, ages: Map<number, number>): Promise<void> {
     const key = `${this.keys(stream)[0]}:gaps`;
     const multi = this.redis.multi().del(key);
-    if (ages.size > 0) multi.hset(key, Object.fromEntries([...ages].map(([from, ms]) => [String(from), String(ms)])));
+    if (ages.size > 0)
+      multi.hset(key, Object.fromEntries([...ages].map(([from, ms]) => [String(from), String(ms)])));
     await multi.exec();
   }
 
@@ -162,7 +171,11 @@ export class AckStore {
   async isPersisted(stream: string, from: number, to: number): Promise<boolean> {
     const state = await this.state(stream);
     if (to <= state.persistedTill) return true;
-    const above = await this.redis.zcount(this.keys(stream)[2] as string, Math.max(from, state.persistedTill + 1), to);
+    const above = await this.redis.zcount(
+      this.keys(stream)[2] as string,
+      Math.max(from, state.persistedTill + 1),
+      to,
+    );
     return Math.max(0, Math.min(to, state.persistedTill) - from + 1) + above === to - from + 1;
   }
 }

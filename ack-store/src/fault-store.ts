@@ -11,7 +11,11 @@ export const FAULT_DEFAULT_MS: Record<'crash-worker' | 'network-failure' | 'dela
 /** Latency delay-ack adds to each ingest answer. */
 export const DELAY_ACK_MS = 1_500;
 
-const FIELDS = { 'crash-worker': 'workerCrashedUntil', 'network-failure': 'networkFailureUntil', 'delay-ack': 'delayAckUntil' } as const;
+const FIELDS = {
+  'crash-worker': 'workerCrashedUntil',
+  'network-failure': 'networkFailureUntil',
+  'delay-ack': 'delayAckUntil',
+} as const;
 
 /**
  * Injected faults, kept in Redis so that every API instance and worker sees the same ones. Each timed fault is stored
@@ -49,7 +53,12 @@ export class FaultStore {
   /** Starts a timed fault (`crash-worker`, `network-failure`, `delay-ack`) or clears all (`reset`). */
   async apply(action: Exclude<FaultAction, 'flush-queue'>, durationMs?: number): Promise<FaultState> {
     if (action === 'reset') await this.redis.del(this.key);
-    else await this.redis.hset(this.key, FIELDS[action], String(Date.now() + (durationMs ?? FAULT_DEFAULT_MS[action])));
+    else
+      await this.redis.hset(
+        this.key,
+        FIELDS[action],
+        String(Date.now() + (durationMs ?? FAULT_DEFAULT_MS[action])),
+      );
     return this.state();
   }
 }

@@ -53,7 +53,8 @@ export async function startFerretdb(options: FerretdbOptions = {}) {
   const backend = options.backend ?? 'sqlite';
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(cacheDir('ferretdb-data'), 'run-'));
   const args = ['-listen', `127.0.0.1:${port}`, '-handler', backend, '-sqlite-dir', dataDir];
-  if (backend === 'postgresql') args.push('-postgresql-url', options.postgresqlUrl ?? 'postgres://127.0.0.1:5432/ferretdb');
+  if (backend === 'postgresql')
+    args.push('-postgresql-url', options.postgresqlUrl ?? 'postgres://127.0.0.1:5432/ferretdb');
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));

@@ -36,7 +36,11 @@ async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
       MongoMemoryServer.create({ binary: { version: '7.0.14', downloadDir: cacheDir('mongodb-binaries') } }),
       timeout,
     ]);
-    return { url: server.getUri(), source: 'mongodb-memory-server', stop: async () => void (await server.stop()) };
+    return {
+      url: server.getUri(),
+      source: 'mongodb-memory-server',
+      stop: async () => void (await server.stop()),
+    };
   } finally {
     clearTimeout(timer);
     console.warn = warn;
@@ -57,7 +61,9 @@ export async function resolveMongo(options: ResolveMongoOptions = {}): Promise<R
       return await tryMemoryServer(options.memoryServerTimeoutMs ?? 60_000);
     } catch (error) {
       if (prefer === 'mongodb-memory-server') throw error;
-      log(`mongodb-memory-server unavailable (${(error as Error).message.split('\n')[0]}); falling back to FerretDB`);
+      log(
+        `mongodb-memory-server unavailable (${(error as Error).message.split('\n')[0]}); falling back to FerretDB`,
+      );
     }
   }
   const ferret = await startFerretdb({

@@ -7,14 +7,16 @@ import { stopChild, waitFor } from './process-utils';
 /** Redis URL resolved by the integration setup. Throws (never skips) when the setup did not provide one. */
 export function testRedisUrl(): string {
   const url = process.env.LOGSTREAM_TEST_REDIS_URL;
-  if (!url) throw new Error('LOGSTREAM_TEST_REDIS_URL is not set: run integration tests through jest (npm test)');
+  if (!url)
+    throw new Error('LOGSTREAM_TEST_REDIS_URL is not set: run integration tests through jest (npm test)');
   return url;
 }
 
 /** MongoDB-wire URL resolved by the integration setup, without a database. Throws when missing. */
 export function testMongoUrl(): string {
   const url = process.env.LOGSTREAM_TEST_MONGO_URL;
-  if (!url) throw new Error('LOGSTREAM_TEST_MONGO_URL is not set: run integration tests through jest (npm test)');
+  if (!url)
+    throw new Error('LOGSTREAM_TEST_MONGO_URL is not set: run integration tests through jest (npm test)');
   return url;
 }
 

@@ -9,7 +9,10 @@ import type { Route } from './http/types';
 const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) {
     next(
-      new AppError('unsupported_media_type', `send Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`),
+      new AppError(
+        'unsupported_media_type',
+        `send Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`,
+      ),
     );
     return;
   }
@@ -39,7 +42,10 @@ export function createApp(options: {
         query: req.query as Record<string, unknown>,
         headers: req.headers,
       });
-      res.status(result.status).set(result.headers ?? {}).json(result.body);
+      res
+        .status(result.status)
+        .set(result.headers ?? {})
+        .json(result.body);
     });
   }
   app.use((req, _res, next) => next(new AppError('not_found', `no route ${req.method} ${req.path}`)));

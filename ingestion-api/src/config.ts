@@ -2,46 +2,50 @@ import { z } from 'zod';
 import { DEFAULT_QUEUE_PREFIX, envFlag, parseEnv } from '@logstream/shared-types';
 
 /** The ingestion API's whole configuration, read from the environment once at start. */
-export const ApiConfig = z.object({
-  /** HTTP port. Default 3000. */
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  /** Interface to bind. Default 0.0.0.0. */
-  HOST: z.string().default('0.0.0.0'),
-  /** Redis for the queue and ACK state. Default redis://127.0.0.1:6379. */
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  /** MongoDB, for replay requests (never needed by ingest itself). Default mongodb://127.0.0.1:27017. */
-  MONGO_URL: z.string().startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
-  /** BullMQ key prefix. Default `logstream`. */
-  QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */
-  JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
-  /** First retry delay of a failed job, doubled each attempt. Default 1000 ms. */
-  JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
-  /** Ingest needs a per-service API key (`x-api-key` or `Authorization: Bearer`). Default true. */
-  AUTH_REQUIRED: envFlag(true),
-  /** Key of the admin routes (/control, /admin/queues, /keys, /dead-letters). Unset: those are open only when AUTH_REQUIRED=false. Default unset. */
-  ADMIN_KEY: z.string().min(16, 'ADMIN_KEY must be at least 16 characters').optional(),
-  /** How long an API key lookup is cached in memory (also how long a revoked key may still pass). Default 5000 ms. */
-  AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
-  /** Ingest requests per second per API key (per client IP when auth is off); 0 turns rate limiting off. Default 200. */
-  RATE_LIMIT_PER_SEC: z.coerce.number().int().min(0).default(200),
-  /** Extra requests per key allowed over any 10 s once the per-second allowance is spent. Default 400. */
-  RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(400),
-  /** Origin of the dashboard, the only one CORS allows (with its localhost/127.0.0.1 twin). Default http://localhost:3001. */
-  DASHBOARD_ORIGIN: z.string().url().default('http://localhost:3001'),
-  /** Allow fault injection through POST /control. Default false (the embedded demo turns it on). */
-  ENABLE_FAULTS: envFlag(false),
-  /** Waiting ingest jobs at which POST /ingest answers 429 with Retry-After. Default 5000. */
-  HIGH_WATER_MARK: z.coerce.number().int().min(1).default(5_000),
-  /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
-  LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
-  /** pino level. Default `info`. */
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-  /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
-  LOG_PRETTY: envFlag(false),
-  /** `development` shows error stacks in responses; anything else never does. Default `production`. */
-  NODE_ENV: z.string().default('production'),
-})
+export const ApiConfig = z
+  .object({
+    /** HTTP port. Default 3000. */
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    /** Interface to bind. Default 0.0.0.0. */
+    HOST: z.string().default('0.0.0.0'),
+    /** Redis for the queue and ACK state. Default redis://127.0.0.1:6379. */
+    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** MongoDB, for replay requests (never needed by ingest itself). Default mongodb://127.0.0.1:27017. */
+    MONGO_URL: z
+      .string()
+      .startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL')
+      .default('mongodb://127.0.0.1:27017'),
+    /** BullMQ key prefix. Default `logstream`. */
+    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */
+    JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+    /** First retry delay of a failed job, doubled each attempt. Default 1000 ms. */
+    JOB_BACKOFF_MS: z.coerce.number().int().min(10).default(1000),
+    /** Ingest needs a per-service API key (`x-api-key` or `Authorization: Bearer`). Default true. */
+    AUTH_REQUIRED: envFlag(true),
+    /** Key of the admin routes (/control, /admin/queues, /keys, /dead-letters). Unset: those are open only when AUTH_REQUIRED=false. Default unset. */
+    ADMIN_KEY: z.string().min(16, 'ADMIN_KEY must be at least 16 characters').optional(),
+    /** How long an API key lookup is cached in memory (also how long a revoked key may still pass). Default 5000 ms. */
+    AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
+    /** Ingest requests per second per API key (per client IP when auth is off); 0 turns rate limiting off. Default 200. */
+    RATE_LIMIT_PER_SEC: z.coerce.number().int().min(0).default(200),
+    /** Extra requests per key allowed over any 10 s once the per-second allowance is spent. Default 400. */
+    RATE_LIMIT_BURST: z.coerce.number().int().min(0).default(400),
+    /** Origin of the dashboard, the only one CORS allows (with its localhost/127.0.0.1 twin). Default http://localhost:3001. */
+    DASHBOARD_ORIGIN: z.string().url().default('http://localhost:3001'),
+    /** Allow fault injection through POST /control. Default false (the embedded demo turns it on). */
+    ENABLE_FAULTS: envFlag(false),
+    /** Waiting ingest jobs at which POST /ingest answers 429 with Retry-After. Default 5000. */
+    HIGH_WATER_MARK: z.coerce.number().int().min(1).default(5_000),
+    /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
+    LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
+    /** pino level. Default `info`. */
+    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+    /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
+    LOG_PRETTY: envFlag(false),
+    /** `development` shows error stacks in responses; anything else never does. Default `production`. */
+    NODE_ENV: z.string().default('production'),
+  })
   .transform((c) => ({ ...c, LOW_WATER_MARK: c.LOW_WATER_MARK ?? Math.floor(c.HIGH_WATER_MARK * 0.8) }))
   .refine((c) => c.LOW_WATER_MARK < c.HIGH_WATER_MARK, {
     message: 'LOW_WATER_MARK must be below HIGH_WATER_MARK',

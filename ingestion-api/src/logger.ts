@@ -5,6 +5,8 @@ export function createLogger(options: { level: string; pretty: boolean; name: st
   return pino({
     name: options.name,
     level: options.level,
-    transport: options.pretty ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } } : undefined,
+    transport: options.pretty
+      ? { target: 'pino-pretty', options: { colorize: true, ignore: 'pid,hostname' } }
+      : undefined,
   });
 }

@@ -71,7 +71,12 @@ async function main(): Promise<void> {
   });
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info(
-      { port: config.PORT, queue: QUEUE_NAMES.ingest, prefix: config.QUEUE_PREFIX, faults: config.ENABLE_FAULTS },
+      {
+        port: config.PORT,
+        queue: QUEUE_NAMES.ingest,
+        prefix: config.QUEUE_PREFIX,
+        faults: config.ENABLE_FAULTS,
+      },
       'ingestion API listening',
     ),
   );
@@ -112,6 +117,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`ingestion-api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `ingestion-api failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -46,16 +46,28 @@ describe('faults and backpressure (processes)', () => {
     return res.json() as Promise<{ dropped?: number }>;
   };
   const producer = (service: string) => {
-    const p = createProducer({ url: apiUrl, service, batchSize: 100, flushIntervalMs: 50, ackPollMs: 200, retryMaxMs: 1000 });
+    const p = createProducer({
+      url: apiUrl,
+      service,
+      batchSize: 100,
+      flushIntervalMs: 50,
+      ackPollMs: 200,
+      retryMaxMs: 1000,
+    });
     producers.push(p);
     return p;
   };
   const send = async (p: Producer, count: number) => {
-    for (let i = 1; i <= count; i++) await p.log(i % 10 === 0 ? 'error' : 'info', `event ${i}`, { meta: { i } });
+    for (let i = 1; i <= count; i++)
+      await p.log(i % 10 === 0 ? 'error' : 'info', `event ${i}`, { meta: { i } });
   };
   /** Exactly `count` documents, seqs 1..count, for the stream. */
   const expectStoredExactly = async (service: string, count: number) => {
-    await waitFor(async () => (await models.Log.countDocuments({ service })) >= count, 60_000, `${service}: not all stored`);
+    await waitFor(
+      async () => (await models.Log.countDocuments({ service })) >= count,
+      60_000,
+      `${service}: not all stored`,
+    );
     expect(await models.Log.countDocuments({ service })).toBe(count);
     const seqs = (await models.Log.distinct('seq', { service })) as number[];
     expect(seqs).toHaveLength(count);
@@ -122,7 +134,9 @@ describe('faults and backpressure (processes)', () => {
     await startWorker();
     await control('crash-worker', 2500);
     const faultState = async () =>
-      (await (await fetch(`${apiUrl}/control`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as { workerCrashedUntil: string | null };
+      (await (await fetch(`${apiUrl}/control`, { headers: { 'x-api-key': ADMIN_KEY } })).json()) as {
+        workerCrashedUntil: string | null;
+      };
     await waitFor(async () => (await faultState()).workerCrashedUntil !== null, 5_000, 'fault not in force');
     const p = producer('crash');
     await send(p, 800);
@@ -142,7 +156,10 @@ describe('faults and backpressure (processes)', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     const p = producer('netfail');
     await send(p, 600);
-    expect(await p.close({ waitForPersisted: true, timeoutMs: 60_000 })).toEqual({ complete: true, remaining: 0 });
+    expect(await p.close({ waitForPersisted: true, timeoutMs: 60_000 })).toEqual({
+      complete: true,
+      remaining: 0,
+    });
     expect(p.stats().retries).toBeGreaterThan(0);
     await expectStoredExactly('netfail', 600);
   });
@@ -155,11 +172,19 @@ describe('faults and backpressure (processes)', () => {
     const { dropped } = await control('flush-queue');
     expect(dropped).toBeGreaterThan(0);
     await startWorker();
-    expect(await p.close({ waitForPersisted: true, timeoutMs: 90_000 })).toEqual({ complete: true, remaining: 0 });
+    expect(await p.close({ waitForPersisted: true, timeoutMs: 90_000 })).toEqual({
+      complete: true,
+      remaining: 0,
+    });
     await expectStoredExactly('flushed', 500);
     const replays = await models.Replay.find({ stream: 'flushed' }).lean();
     expect(replays.length).toBeGreaterThan(0);
-    await waitFor(async () => (await models.Replay.countDocuments({ stream: 'flushed', status: 'completed' })) === replays.length, 10_000, 'replays not completed');
+    await waitFor(
+      async () =>
+        (await models.Replay.countDocuments({ stream: 'flushed', status: 'completed' })) === replays.length,
+      10_000,
+      'replays not completed',
+    );
   });
 
   it('backpressure: past the high-water mark ingest answers 429 with Retry-After, and recovers when drained', async () => {

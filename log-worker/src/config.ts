@@ -7,7 +7,10 @@ export const WorkerConfig = z
     /** Redis holding the queue and ACK state. Default redis://127.0.0.1:6379. */
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
     /** MongoDB; the database is the URL's path, else `logstream`. Default mongodb://127.0.0.1:27017. */
-    MONGO_URL: z.string().startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL').default('mongodb://127.0.0.1:27017'),
+    MONGO_URL: z
+      .string()
+      .startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL')
+      .default('mongodb://127.0.0.1:27017'),
     /** BullMQ key prefix. Default `logstream`. */
     QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
     /** Logs per bulk insert. Default 50. */

@@ -15,7 +15,8 @@ export function startHealthServer(options: {
     const send = (status: number, body: unknown) =>
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
     void (async () => {
-      if (req.url === '/health') return send(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+      if (req.url === '/health')
+        return send(200, { status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
       if (req.url === '/ready') {
         const results: Record<string, string> = {};
         let ready = true;

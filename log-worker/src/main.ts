@@ -1,6 +1,11 @@
 import { Queue, Worker } from 'bullmq';
 import { AckStore, FaultStore } from '@logstream/ack-store';
-import { QUEUE_NAMES, SOCKET_CHANNEL, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
+import {
+  QUEUE_NAMES,
+  SOCKET_CHANNEL,
+  type DeadLetterJobData,
+  type IngestJobData,
+} from '@logstream/shared-types';
 import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
@@ -55,9 +60,20 @@ async function main(): Promise<void> {
     logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
   );
   worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  const ingestQueue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix: config.QUEUE_PREFIX });
-  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, { connection: redis, prefix: config.QUEUE_PREFIX });
-  const deadLetters = new DeadLetters(models, deadLetterQueue, logger.child({ module: 'dead-letters' }), metrics);
+  const ingestQueue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+  });
+  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, {
+    connection: redis,
+    prefix: config.QUEUE_PREFIX,
+  });
+  const deadLetters = new DeadLetters(
+    models,
+    deadLetterQueue,
+    logger.child({ module: 'dead-letters' }),
+    metrics,
+  );
   deadLetters.attach(worker);
   metrics.watchWorker(worker, () => sink.buffered);
   const watcher = new ReplayWatcher(
@@ -82,7 +98,10 @@ async function main(): Promise<void> {
   const faults = new FaultWatcher(
     worker,
     new FaultStore(redis, config.QUEUE_PREFIX, config.ENABLE_FAULTS),
-    { onCrashed: (until) => live.workerCrashed(until, 'injected crash-worker fault'), onRecovered: () => live.workerRecovered() },
+    {
+      onCrashed: (until) => live.workerCrashed(until, 'injected crash-worker fault'),
+      onRecovered: () => live.workerRecovered(),
+    },
     logger.child({ module: 'faults' }),
   );
   faults.start();
@@ -97,7 +116,13 @@ async function main(): Promise<void> {
     metrics: () => metrics.render(),
   });
   logger.info(
-    { db: mongo.name, batchSize: config.BATCH_SIZE, flushMs: config.FLUSH_MS, lanes: config.FLUSH_LANES, health: health.address() },
+    {
+      db: mongo.name,
+      batchSize: config.BATCH_SIZE,
+      flushMs: config.FLUSH_MS,
+      lanes: config.FLUSH_LANES,
+      health: health.address(),
+    },
     'log worker running',
   );
 
@@ -120,6 +145,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`log-worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `log-worker failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -71,12 +71,20 @@ describe('ingest → queue → worker → storage (processes)', () => {
       ['service=auth', 'application/x-www-form-urlencoded', 415, 'unsupported_media_type'],
       [[], 'application/json', 400, 'validation_failed'],
       [[{ service: 'bad', level: 'info' }], 'application/json', 400, 'validation_failed'],
-      [{ service: 'auth', logs: new Array(1001).fill({ level: 'info', message: 'm' }) }, 'application/json', 413, 'too_many_items'],
+      [
+        { service: 'auth', logs: new Array(1001).fill({ level: 'info', message: 'm' }) },
+        'application/json',
+        413,
+        'too_many_items',
+      ],
       [JSON.stringify({ blob: 'x'.repeat(6 * 1024 * 1024) }), 'application/json', 413, 'payload_too_large'],
     ];
     for (const [body, type, status, code] of cases) {
       const res = await post(body, type);
-      expect({ status: res.status, code: ((await res.json()) as { error: { code: string } }).error.code }).toEqual({
+      expect({
+        status: res.status,
+        code: ((await res.json()) as { error: { code: string } }).error.code,
+      }).toEqual({
         status,
         code,
       });
@@ -86,11 +94,20 @@ describe('ingest → queue → worker → storage (processes)', () => {
       { service: 'edge', level: 'loud', message: 'dropped', seq: 2 },
     ]);
     expect(mixed.status).toBe(202);
-    const receipt = (await mixed.json()) as { accepted: number; rejected: { index: number; errors: { field: string }[] }[] };
+    const receipt = (await mixed.json()) as {
+      accepted: number;
+      rejected: { index: number; errors: { field: string }[] }[];
+    };
     expect(receipt.accepted).toBe(1);
-    expect(receipt.rejected).toEqual([{ index: 1, errors: [{ field: 'level', message: expect.any(String) }] }]);
+    expect(receipt.rejected).toEqual([
+      { index: 1, errors: [{ field: 'level', message: expect.any(String) }] },
+    ]);
     await startWorker();
-    await waitFor(async () => (await models.Log.countDocuments({ service: 'edge' })) === 1, 20_000, 'edge log not stored');
+    await waitFor(
+      async () => (await models.Log.countDocuments({ service: 'edge' })) === 1,
+      20_000,
+      'edge log not stored',
+    );
     expect(await models.Log.exists({ _id: 'edge@2' })).toBeNull();
   });
 
@@ -126,8 +143,17 @@ describe('ingest → queue → worker → storage (processes)', () => {
 
     // The last flush's increments follow its insert: wait (bounded) for the totals to meet, then compare per level.
     const rolledTotal = async () =>
-      (await models.Rollup.aggregate<{ n: number }>([{ $match: { service: 'crashy' } }, { $group: { _id: null, n: { $sum: '$count' } } }]))[0]?.n ?? 0;
-    await waitFor(async () => (await rolledTotal()) >= total, 10_000, 'rollups did not reach the stored count');
+      (
+        await models.Rollup.aggregate<{ n: number }>([
+          { $match: { service: 'crashy' } },
+          { $group: { _id: null, n: { $sum: '$count' } } },
+        ])
+      )[0]?.n ?? 0;
+    await waitFor(
+      async () => (await rolledTotal()) >= total,
+      10_000,
+      'rollups did not reach the stored count',
+    );
     const raw = await models.Log.aggregate<{ _id: string; n: number }>([
       { $match: { service: 'crashy' } },
       { $group: { _id: '$level', n: { $sum: 1 } } },
@@ -136,7 +162,8 @@ describe('ingest → queue → worker → storage (processes)', () => {
       { $match: { service: 'crashy' } },
       { $group: { _id: '$level', n: { $sum: '$count' } } },
     ]);
-    const byLevel = (rows: { _id: string; n: number }[]) => Object.fromEntries(rows.map((r) => [r._id, r.n]).sort());
+    const byLevel = (rows: { _id: string; n: number }[]) =>
+      Object.fromEntries(rows.map((r) => [r._id, r.n]).sort());
     expect(byLevel(rolled)).toEqual(byLevel(raw));
   });
 });

@@ -54,7 +54,9 @@ describe('LogInput', () => {
     expect(LogInput.safeParse({ ...base, meta: deep }).error?.issues[0]?.message).toMatch(/nested/);
     const wide = Object.fromEntries(Array.from({ length: LIMITS.maxMetaKeys + 1 }, (_, i) => [`k${i}`, i]));
     expect(LogInput.safeParse({ ...base, meta: wide }).error?.issues[0]?.message).toMatch(/keys/);
-    expect(LogInput.safeParse({ ...base, meta: { 'http.status': 500, user: { id: 'u1' } } }).success).toBe(true);
+    expect(LogInput.safeParse({ ...base, meta: { 'http.status': 500, user: { id: 'u1' } } }).success).toBe(
+      true,
+    );
   });
 });
 

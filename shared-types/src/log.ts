@@ -4,7 +4,8 @@ import { LevelInput, LogLevel } from './level';
 import { LogMeta } from './meta';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/;
-const SLUG_HINT = 'a lowercase slug: a-z, 0-9, "-" or "_", 1 to 64 characters, starting with a letter or digit';
+const SLUG_HINT =
+  'a lowercase slug: a-z, 0-9, "-" or "_", 1 to 64 characters, starting with a letter or digit';
 
 /** A service name such as `payment`. Together with the optional instance it names a stream. */
 export const ServiceName = z.string().regex(SLUG, `service must be ${SLUG_HINT}`);
@@ -16,7 +17,10 @@ export const InstanceName = z.string().regex(SLUG, `instance must be ${SLUG_HINT
 /** A stream name: `service` or `service/instance`. */
 export const StreamName = z
   .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63})?$/, `stream must be service or service/instance, each ${SLUG_HINT}`);
+  .regex(
+    /^[a-z0-9][a-z0-9_-]{0,63}(\/[a-z0-9][a-z0-9_-]{0,63})?$/,
+    `stream must be service or service/instance, each ${SLUG_HINT}`,
+  );
 export type StreamName = z.infer<typeof StreamName>;
 
 /** Per-stream sequence number assigned by the producer: 1, 2, 3 … */

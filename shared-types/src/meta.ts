@@ -21,7 +21,10 @@ export const LogMeta = z.record(z.string(), z.unknown()).superRefine((meta, ctx)
   const stats: MetaStats = { depth: 0, keys: 0 };
   measure(meta, 1, stats);
   if (stats.depth > LIMITS.maxMetaDepth) {
-    ctx.addIssue({ code: 'custom', message: `meta is nested ${stats.depth} deep; at most ${LIMITS.maxMetaDepth}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `meta is nested ${stats.depth} deep; at most ${LIMITS.maxMetaDepth}`,
+    });
   }
   if (stats.keys > LIMITS.maxMetaKeys) {
     ctx.addIssue({ code: 'custom', message: `meta has ${stats.keys} keys; at most ${LIMITS.maxMetaKeys}` });

@@ -25,7 +25,13 @@ export const QueueStats = z.object({
 export type QueueStats = z.infer<typeof QueueStats>;
 
 /** Fault injection actions accepted by `POST /control`. */
-export const FAULT_ACTIONS = ['crash-worker', 'network-failure', 'delay-ack', 'flush-queue', 'reset'] as const;
+export const FAULT_ACTIONS = [
+  'crash-worker',
+  'network-failure',
+  'delay-ack',
+  'flush-queue',
+  'reset',
+] as const;
 export const FaultAction = z.enum(FAULT_ACTIONS);
 export type FaultAction = z.infer<typeof FaultAction>;
 
@@ -33,7 +39,11 @@ export type FaultAction = z.infer<typeof FaultAction>;
 export const ControlRequest = z.object({
   action: FaultAction,
   /** How long a timed fault lasts; defaults: crash-worker 5 s, network-failure 10 s, delay-ack 3 s. */
-  durationMs: z.int().min(100).max(10 * 60_000).optional(),
+  durationMs: z
+    .int()
+    .min(100)
+    .max(10 * 60_000)
+    .optional(),
 });
 export type ControlRequest = z.infer<typeof ControlRequest>;
 

@@ -26,7 +26,10 @@ export interface ConnectMongoOptions {
  * Opens the one MongoDB connection of a process. The database is `dbName`, else the URL's path, else `logstream`.
  * Resolves once the server answered, so a wrong URL fails at start with the driver's message.
  */
-export async function connectMongo(url: string, options: ConnectMongoOptions = {}): Promise<mongoose.Connection> {
+export async function connectMongo(
+  url: string,
+  options: ConnectMongoOptions = {},
+): Promise<mongoose.Connection> {
   const connection = mongoose.createConnection(url, {
     dbName: options.dbName ?? dbNameFromUrl(url) ?? DEFAULT_DB_NAME,
     maxPoolSize: options.maxPoolSize ?? 10,

@@ -21,10 +21,14 @@ async function main(): Promise<void> {
         const batchId = randomUUID();
         const docs = body.logs.flatMap((item, index) => {
           const parsed = LogInput.safeParse({ service: body.service, ...(item as object) });
-          return parsed.success ? [{ _id: `${batchId}:${index}`, ...parsed.data, ts: parsed.data.timestamp ?? new Date() }] : [];
+          return parsed.success
+            ? [{ _id: `${batchId}:${index}`, ...parsed.data, ts: parsed.data.timestamp ?? new Date() }]
+            : [];
         });
         await logs.insertMany(docs as never[], { ordered: false });
-        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ stored: docs.length }));
+        res
+          .writeHead(201, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ stored: docs.length }));
       })().catch((error: unknown) => res.writeHead(500).end(String(error)));
     });
   });

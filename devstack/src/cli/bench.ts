@@ -93,13 +93,22 @@ async function main(): Promise<void> {
   const metricsUrl = `http://127.0.0.1:${workerPort}/metrics`;
   const client = await MongoClient.connect(mongoUrl);
   const logs = client.db().collection('logs');
-  const baseline = spawn(process.execPath, [path.join(__dirname, '..', 'bench', 'sync-baseline.js'), String(basePort), mongoUrl], {
-    stdio: 'ignore',
-  });
+  const baseline = spawn(
+    process.execPath,
+    [path.join(__dirname, '..', 'bench', 'sync-baseline.js'), String(basePort), mongoUrl],
+    {
+      stdio: 'ignore',
+    },
+  );
   try {
     await waitForHttp(`${apiUrl}/ready`);
     await waitForHttp(`http://127.0.0.1:${workerPort}/ready`);
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${basePort}/`, { method: 'GET' }).catch(() => null)) !== null, 20_000, 'baseline down');
+    await waitFor(
+      async () =>
+        (await fetch(`http://127.0.0.1:${basePort}/`, { method: 'GET' }).catch(() => null)) !== null,
+      20_000,
+      'baseline down',
+    );
 
     log(`phase 1: ${total} logs in ${perRequest}-log requests, as fast as the API takes them`);
     const insertsBefore = await metric(metricsUrl, 'logstream_worker_insert_commands_total');
@@ -115,18 +124,29 @@ async function main(): Promise<void> {
     );
     const e2eSeconds = (performance.now() - started) / 1000;
     const stored = await logs.countDocuments({ service: 'bench-throughput' });
-    const insertCommands = (await metric(metricsUrl, 'logstream_worker_insert_commands_total')) - insertsBefore;
+    const insertCommands =
+      (await metric(metricsUrl, 'logstream_worker_insert_commands_total')) - insertsBefore;
 
-    log(`phase 2: ${fixedRate} req/s (${fixedRate * perRequest} logs/s) for ${latencySeconds} s against LogStream, then the synchronous baseline`);
+    log(
+      `phase 2: ${fixedRate} req/s (${fixedRate * perRequest} logs/s) for ${latencySeconds} s against LogStream, then the synchronous baseline`,
+    );
     const amount = fixedRate * latencySeconds;
     const queued = await load(apiUrl, 'bench-latency', amount, 8, fixedRate);
     const sync = await load(`http://127.0.0.1:${basePort}`, 'bench-latency', amount, 8, fixedRate);
 
     const build = await client.db().admin().command({ buildInfo: 1 });
-    const server = 'ferretdbVersion' in build ? `FerretDB (wire-compatible, reports MongoDB ${build.version})` : `MongoDB ${build.version}`;
+    const server =
+      'ferretdbVersion' in build
+        ? `FerretDB (wire-compatible, reports MongoDB ${build.version})`
+        : `MongoDB ${build.version}`;
     const result = {
       date: new Date().toISOString(),
-      machine: { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model,
+        memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
       backend: { redis: redis.source, mongo: mongo.source, server },
       throughput: {
         logs: total,
@@ -144,8 +164,18 @@ async function main(): Promise<void> {
         ratePerSec: fixedRate,
         logsPerSec: fixedRate * perRequest,
         seconds: latencySeconds,
-        logstream: { p50: queued.latency.p50, p99: queued.latency.p99, non2xx: queued.non2xx, errors: queued.errors },
-        syncBaseline: { p50: sync.latency.p50, p99: sync.latency.p99, non2xx: sync.non2xx, errors: sync.errors },
+        logstream: {
+          p50: queued.latency.p50,
+          p99: queued.latency.p99,
+          non2xx: queued.non2xx,
+          errors: queued.errors,
+        },
+        syncBaseline: {
+          p50: sync.latency.p50,
+          p99: sync.latency.p99,
+          non2xx: sync.non2xx,
+          errors: sync.errors,
+        },
         p99Ratio: round(sync.latency.p99 / Math.max(queued.latency.p99, 0.001)),
       },
     };
@@ -156,7 +186,10 @@ async function main(): Promise<void> {
     log(`raw result written to ${path.relative(repoRoot(), file)}`);
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${JSON.stringify(result, null, 2)}\n`);
   } finally {
-    await client.db().dropDatabase().catch(() => undefined);
+    await client
+      .db()
+      .dropDatabase()
+      .catch(() => undefined);
     await client.close();
     await stopChild(baseline);
     await worker.stop();

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
     ferretdbDataDir: cacheDir('ferretdb-data', 'demo'),
     log: (line) => process.stderr.write(`${line}\n`),
   });
-  process.stdout.write(`export REDIS_URL=${redis.url}  # ${redis.source}\nexport MONGO_URL=${mongo.url}  # ${mongo.source}\n`);
+  process.stdout.write(
+    `export REDIS_URL=${redis.url}  # ${redis.source}\nexport MONGO_URL=${mongo.url}  # ${mongo.source}\n`,
+  );
   process.stderr.write('Ctrl-C stops the embedded services.\n');
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -14,7 +14,10 @@ const say = (line: string) => process.stdout.write(`\x1b[1m[logstream]\x1b[0m ${
 function ensureDashboardBuild(root: string): void {
   if (fs.existsSync(path.join(root, 'dashboard', '.next', 'BUILD_ID'))) return;
   say('building the dashboard (first run only)…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@logstream/dashboard'], { cwd: root, stdio: 'inherit' });
+  const result = spawnSync('npm', ['run', 'build', '-w', '@logstream/dashboard'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
   if (result.status !== 0) throw new Error('the dashboard build failed');
 }
 
@@ -45,8 +48,12 @@ async function main(): Promise<void> {
 }
 
 /** Runs the apps with prefixed output until one fails or Ctrl-C. */
-async function runAll(config: DevstackConfig, root: string, redisUrl: string, mongoBaseUrl: string): Promise<void> {
-
+async function runAll(
+  config: DevstackConfig,
+  root: string,
+  redisUrl: string,
+  mongoBaseUrl: string,
+): Promise<void> {
   const mongoUrl = mongoBaseUrl.replace(/\/?(\?.*)?$/, '/logstream$1');
   const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
   const shared = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, LOG_PRETTY: 'true', FORCE_COLOR: '1' };
@@ -55,9 +62,20 @@ async function runAll(config: DevstackConfig, root: string, redisUrl: string, mo
       name: 'api',
       prefixColor: 'cyan',
       command: 'node ingestion-api/dist/main.js',
-      env: { ...shared, PORT: String(config.API_PORT), AUTH_REQUIRED: 'false', ENABLE_FAULTS: 'true', DASHBOARD_ORIGIN: `http://localhost:${config.DASHBOARD_PORT}` },
+      env: {
+        ...shared,
+        PORT: String(config.API_PORT),
+        AUTH_REQUIRED: 'false',
+        ENABLE_FAULTS: 'true',
+        DASHBOARD_ORIGIN: `http://localhost:${config.DASHBOARD_PORT}`,
+      },
     },
-    { name: 'worker', prefixColor: 'magenta', command: 'node log-worker/dist/main.js', env: { ...shared, HEALTH_PORT: String(config.WORKER_PORT) } },
+    {
+      name: 'worker',
+      prefixColor: 'magenta',
+      command: 'node log-worker/dist/main.js',
+      env: { ...shared, HEALTH_PORT: String(config.WORKER_PORT) },
+    },
     {
       name: 'dashboard',
       prefixColor: 'green',
@@ -78,7 +96,12 @@ async function runAll(config: DevstackConfig, root: string, redisUrl: string, mo
   say(`worker     http://127.0.0.1:${config.WORKER_PORT}/health`);
   say('Ctrl-C stops everything.');
 
-  const { result, commands: running } = concurrently(commands, { cwd: root, prefix: 'name', killOthersOn: ['failure'], restartTries: 0 });
+  const { result, commands: running } = concurrently(commands, {
+    cwd: root,
+    prefix: 'name',
+    killOthersOn: ['failure'],
+    restartTries: 0,
+  });
   const stopAll = () => running.forEach((command) => command.kill('SIGTERM'));
   process.once('SIGINT', stopAll);
   process.once('SIGTERM', stopAll);
@@ -86,6 +109,8 @@ async function runAll(config: DevstackConfig, root: string, redisUrl: string, mo
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof ConfigError ? error.message : `npm start failed: ${(error as Error).message}`}\n`);
+  process.stderr.write(
+    `${error instanceof ConfigError ? error.message : `npm start failed: ${(error as Error).message}`}\n`,
+  );
   process.exit(1);
 });

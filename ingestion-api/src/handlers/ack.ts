@@ -7,7 +7,8 @@ import type { IngestService } from '../services/ingest-service';
 export function ackStateHandler(service: IngestService): Handler {
   return async (req) => {
     const parsed = StreamName.safeParse(req.params.stream);
-    if (!parsed.success) throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'bad stream');
+    if (!parsed.success)
+      throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'bad stream');
     const state = await service.state(parsed.data);
     await service.noteReplaysReported({ [state.stream]: state });
     return { status: 200, body: state };

@@ -15,7 +15,10 @@ export function controlHandler(faults: FaultService, announcer: () => Announcer 
     const parsed = ControlRequest.safeParse(req.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new AppError('validation_failed', `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`);
+      throw new AppError(
+        'validation_failed',
+        `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}`,
+      );
     }
     const result = await faults.control(parsed.data);
     announcer()?.control(result);

@@ -13,7 +13,10 @@ const ListQuery = z.object({
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+  const details = result.error.issues.map((i) => ({
+    field: i.path.join('.') || '(body)',
+    message: i.message,
+  }));
   throw new AppError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
 }
 

@@ -26,7 +26,9 @@ export class Announcer {
   /** Starts the 2-second snapshot loop. */
   start(intervalMs = 2000): void {
     this.timer = setInterval(() => {
-      void this.tick(intervalMs).catch((error: unknown) => this.logger.warn({ err: error }, 'snapshot failed'));
+      void this.tick(intervalMs).catch((error: unknown) =>
+        this.logger.warn({ err: error }, 'snapshot failed'),
+      );
     }, intervalMs);
   }
 
@@ -43,7 +45,11 @@ export class Announcer {
     this.io.emit('queue:stats', this.monitor.queueStats());
     const at = snapshot.at;
     if (this.workersSeen !== undefined && this.workersSeen > 0 && snapshot.workers === 0) {
-      this.io.emit('worker:crashed', { at, until: null, reason: 'no worker is connected to the ingest queue' });
+      this.io.emit('worker:crashed', {
+        at,
+        until: null,
+        reason: 'no worker is connected to the ingest queue',
+      });
     } else if (this.workersSeen === 0 && snapshot.workers > 0) {
       this.io.emit('worker:recovered', { at });
     }

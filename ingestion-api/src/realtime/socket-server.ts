@@ -31,7 +31,9 @@ export function createSocketServer(options: {
   io.on('connection', (socket) => {
     void socket.join(LIVE_ROOM_ALL);
     socket.on('live:filter', (filter) => {
-      const services = Array.isArray(filter?.services) ? filter.services.filter((s) => typeof s === 'string').slice(0, 50) : [];
+      const services = Array.isArray(filter?.services)
+        ? filter.services.filter((s) => typeof s === 'string').slice(0, 50)
+        : [];
       for (const room of socket.rooms) if (room.startsWith('logs')) void socket.leave(room);
       if (services.length === 0) void socket.join(LIVE_ROOM_ALL);
       else for (const service of services) void socket.join(liveRoom(service));

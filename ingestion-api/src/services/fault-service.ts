@@ -26,7 +26,8 @@ export class FaultService {
 
   /** Applies a control action; 404 when faults are disabled. */
   async control({ action, durationMs }: ControlRequest): Promise<ControlResult> {
-    if (!this.enabled) throw new AppError('faults_disabled', 'fault injection is disabled (ENABLE_FAULTS=false)');
+    if (!this.enabled)
+      throw new AppError('faults_disabled', 'fault injection is disabled (ENABLE_FAULTS=false)');
     let dropped: number | undefined;
     if (action === 'flush-queue') {
       dropped = await this.queue.getWaitingCount();

@@ -70,7 +70,9 @@ export class IngestService {
       streams[stream] = result.state;
       accepted.set(stream, result.accepted);
     }
-    const fresh = valid.filter(({ log }) => log.seq === undefined || accepted.get(streamOf(log))?.has(log.seq));
+    const fresh = valid.filter(
+      ({ log }) => log.seq === undefined || accepted.get(streamOf(log))?.has(log.seq),
+    );
 
     const batchId = randomUUID();
     if (fresh.length > 0) {
@@ -79,7 +81,12 @@ export class IngestService {
     }
     await this.noteReplaysReported(streams);
 
-    const receipt: IngestReceipt = { batchId, accepted: valid.length, rejected, duplicates: valid.length - fresh.length };
+    const receipt: IngestReceipt = {
+      batchId,
+      accepted: valid.length,
+      rejected,
+      duplicates: valid.length - fresh.length,
+    };
     const states = Object.values(streams);
     if (states.length > 0) receipt.streams = streams;
     if (states.length === 1) {

@@ -51,10 +51,10 @@ export class PipelineMonitor {
     this.events.on('completed', ({ returnvalue }) => {
       this.completedJobs += 1;
       const value = (typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue) as
-        | { stored?: number; e2eMs?: number }
-        | undefined;
+        { stored?: number; e2eMs?: number } | undefined;
       this.storedLogs += value?.stored ?? 0;
-      if (typeof value?.e2eMs === 'number' && this.latencies.length < 10_000) this.latencies.push(value.e2eMs);
+      if (typeof value?.e2eMs === 'number' && this.latencies.length < 10_000)
+        this.latencies.push(value.e2eMs);
     });
   }
 
@@ -62,7 +62,10 @@ export class PipelineMonitor {
   async start(): Promise<void> {
     await this.events.waitUntilReady();
     await this.refresh();
-    this.timer = setInterval(() => void this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'refresh failed')), this.options.refreshMs);
+    this.timer = setInterval(
+      () => void this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'refresh failed')),
+      this.options.refreshMs,
+    );
   }
 
   async close(): Promise<void> {
@@ -81,7 +84,14 @@ export class PipelineMonitor {
   }
 
   private async refresh(): Promise<void> {
-    const counts = await this.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized');
+    const counts = await this.queue.getJobCounts(
+      'waiting',
+      'active',
+      'completed',
+      'failed',
+      'delayed',
+      'prioritized',
+    );
     this.counts = {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
@@ -94,7 +104,10 @@ export class PipelineMonitor {
     if (this.counts.waiting >= this.options.highWaterMark) this.shedding = true;
     else if (this.counts.waiting < this.options.lowWaterMark) this.shedding = false;
     if (wasShedding !== this.shedding) {
-      this.logger.warn({ waiting: this.counts.waiting, shedding: this.shedding }, this.shedding ? 'backpressure on' : 'backpressure off');
+      this.logger.warn(
+        { waiting: this.counts.waiting, shedding: this.shedding },
+        this.shedding ? 'backpressure on' : 'backpressure off',
+      );
     }
   }
 
@@ -106,14 +119,23 @@ export class PipelineMonitor {
     throw new AppError(
       'backpressure',
       `the queue holds ${this.counts.waiting} waiting batches (limit ${this.options.highWaterMark}); retry in ${seconds} s`,
-      { waiting: this.counts.waiting, highWaterMark: this.options.highWaterMark, drainPerSec: this.drainPerSec },
+      {
+        waiting: this.counts.waiting,
+        highWaterMark: this.options.highWaterMark,
+        drainPerSec: this.drainPerSec,
+      },
       { headers: { 'Retry-After': String(seconds) } },
     );
   }
 
   /** The queue as `GET /queue/stats` shows it. */
   queueStats(): QueueStats {
-    return { at: new Date().toISOString(), counts: this.counts, workers: this.workers, backpressure: this.shedding };
+    return {
+      at: new Date().toISOString(),
+      counts: this.counts,
+      workers: this.workers,
+      backpressure: this.shedding,
+    };
   }
 
   /** Rates since the previous snapshot, then starts a new window. */

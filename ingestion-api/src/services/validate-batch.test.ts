@@ -2,7 +2,12 @@ import { LIMITS } from '@logstream/shared-types';
 import type { AppError } from '../errors';
 import { validateBatch } from './validate-batch';
 
-const log = (extra: Record<string, unknown> = {}) => ({ service: 'auth', level: 'info', message: 'hello', ...extra });
+const log = (extra: Record<string, unknown> = {}) => ({
+  service: 'auth',
+  level: 'info',
+  message: 'hello',
+  ...extra,
+});
 
 describe('validateBatch', () => {
   it('takes one log, an array, and an envelope whose service applies to every item', () => {
@@ -24,7 +29,10 @@ describe('validateBatch', () => {
 
   it('names unknown fields instead of dropping them', () => {
     const result = validateBatch([log({ msg: 'typo' })]);
-    expect(result.rejected[0]?.errors[0]).toEqual({ field: 'msg', message: expect.stringContaining('put extra data in meta') });
+    expect(result.rejected[0]?.errors[0]).toEqual({
+      field: 'msg',
+      message: expect.stringContaining('put extra data in meta'),
+    });
   });
 
   it('refuses oversized logs', () => {

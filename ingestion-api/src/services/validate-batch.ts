@@ -31,12 +31,18 @@ function itemsOf(body: unknown): { items: unknown[]; defaults: Record<string, un
     if (!Array.isArray(logs)) throw new AppError('validation_failed', 'logs must be an array of logs');
     const unknownKeys = Object.keys(defaults).filter((key) => key !== 'service' && key !== 'instance');
     if (unknownKeys.length > 0) {
-      throw new AppError('validation_failed', `unknown envelope field(s) ${unknownKeys.join(', ')}; expected service, instance, logs`);
+      throw new AppError(
+        'validation_failed',
+        `unknown envelope field(s) ${unknownKeys.join(', ')}; expected service, instance, logs`,
+      );
     }
     return { items: logs, defaults };
   }
   if (body !== null && typeof body === 'object') return { items: [body], defaults: {} };
-  throw new AppError('validation_failed', 'body must be a log object, an array of logs, or { "service", "logs": [...] }');
+  throw new AppError(
+    'validation_failed',
+    'body must be a log object, an array of logs, or { "service", "logs": [...] }',
+  );
 }
 
 /**
@@ -56,7 +62,10 @@ export function validateBatch(body: unknown): ValidatedBatch {
   const result: ValidatedBatch = { valid: [], rejected: [] };
   items.forEach((item, index) => {
     if (item === null || typeof item !== 'object' || Array.isArray(item)) {
-      result.rejected.push({ index, errors: [{ field: '(log)', message: 'each log must be a JSON object' }] });
+      result.rejected.push({
+        index,
+        errors: [{ field: '(log)', message: 'each log must be a JSON object' }],
+      });
       return;
     }
     const size = Buffer.byteLength(JSON.stringify(item));

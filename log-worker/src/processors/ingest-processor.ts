@@ -6,7 +6,9 @@ import type { LogSink } from '../services/log-sink';
  * Processes one ingest job: validates its payload (a payload that can never be stored is not retried) and resolves
  * only after every log of the job is durably written, so BullMQ marks the job completed only then.
  */
-export function createIngestProcessor(sink: LogSink): Processor<IngestJobData, { stored: number; e2eMs: number }> {
+export function createIngestProcessor(
+  sink: LogSink,
+): Processor<IngestJobData, { stored: number; e2eMs: number }> {
   return async (job: Job<IngestJobData>) => {
     const parsed = IngestJobData.safeParse(job.data);
     if (!parsed.success) {

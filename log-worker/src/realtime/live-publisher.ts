@@ -1,6 +1,12 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
-import { streamOf, type JobLog, type LiveLog, type ReplayRequest, type ServerToClientEvents } from '@logstream/shared-types';
+import {
+  streamOf,
+  type JobLog,
+  type LiveLog,
+  type ReplayRequest,
+  type ServerToClientEvents,
+} from '@logstream/shared-types';
 
 /**
  * Publishes the worker's events to socket.io clients through the Redis emitter (the API's adapter delivers them).
@@ -30,7 +36,9 @@ export class LivePublisher {
     if (take <= 0) return;
     this.tokens -= take;
     const step = stored.length / take;
-    const sample: LiveLog[] = Array.from({ length: take }, (_, i) => toLive(stored[Math.floor(i * step)] as JobLog));
+    const sample: LiveLog[] = Array.from({ length: take }, (_, i) =>
+      toLive(stored[Math.floor(i * step)] as JobLog),
+    );
     this.emitter.to('logs').emit('log:new', sample);
     const byService = new Map<string, LiveLog[]>();
     for (const log of sample) byService.set(log.service, [...(byService.get(log.service) ?? []), log]);

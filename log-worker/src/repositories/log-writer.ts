@@ -1,6 +1,13 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
 import type { JobLog } from '@logstream/shared-types';
-import { encodeMetaKeys, minuteOf, rollupId, type LogDoc, type Models, type RollupDoc } from '@logstream/storage';
+import {
+  encodeMetaKeys,
+  minuteOf,
+  rollupId,
+  type LogDoc,
+  type Models,
+  type RollupDoc,
+} from '@logstream/storage';
 
 /** A log taken from a job, with the job-level fields the document needs. */
 export interface PendingLog {
@@ -184,7 +191,9 @@ export class LogWriter {
     const operations = missing.map((bucket) => ({
       updateOne: {
         filter: { _id: rollupId(bucket.minute, bucket.service, bucket.level) },
-        update: { $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level, count: 0 } },
+        update: {
+          $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level, count: 0 },
+        },
         upsert: true,
       },
     }));
@@ -198,6 +207,7 @@ export class LogWriter {
       }
     }
     if (this.knownBuckets.size > 50_000) this.knownBuckets.clear();
-    for (const bucket of missing) this.knownBuckets.add(rollupId(bucket.minute, bucket.service, bucket.level));
+    for (const bucket of missing)
+      this.knownBuckets.add(rollupId(bucket.minute, bucket.service, bucket.level));
   }
 }

@@ -11,7 +11,12 @@ function recorder() {
       gates.push(resolve);
       failures.push(reject);
     });
-  return { batches, flush, release: (i: number) => gates[i]?.(), fail: (i: number) => failures[i]?.(new Error('db down')) };
+  return {
+    batches,
+    flush,
+    release: (i: number) => gates[i]?.(),
+    fail: (i: number) => failures[i]?.(new Error('db down')),
+  };
 }
 
 const settled = async (promise: Promise<unknown>) => {

@@ -19,7 +19,10 @@ export class FaultWatcher {
   ) {}
 
   start(): void {
-    this.timer = setInterval(() => void this.check().catch((e: unknown) => this.logger.warn({ err: e }, 'fault check failed')), this.intervalMs);
+    this.timer = setInterval(
+      () => void this.check().catch((e: unknown) => this.logger.warn({ err: e }, 'fault check failed')),
+      this.intervalMs,
+    );
   }
 
   stop(): void {

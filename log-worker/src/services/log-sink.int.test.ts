@@ -44,12 +44,17 @@ describe('LogSink behind a BullMQ worker', () => {
         batchSize: 50,
         flushMs: 400,
         lanes: 2,
-        onFlushed: (result) => void flushes.push({ size: result.inserted.length + result.duplicates.length, at: Date.now() }),
+        onFlushed: (result) =>
+          void flushes.push({ size: result.inserted.length + result.duplicates.length, at: Date.now() }),
       },
       pino({ level: 'silent' }),
     );
     queue = new Queue(QUEUE_NAMES.ingest, { connection: redis, prefix });
-    worker = new Worker(QUEUE_NAMES.ingest, createIngestProcessor(sink), { connection: redis, prefix, concurrency: 16 });
+    worker = new Worker(QUEUE_NAMES.ingest, createIngestProcessor(sink), {
+      connection: redis,
+      prefix,
+      concurrency: 16,
+    });
   });
 
   afterEach(async () => {

@@ -70,7 +70,10 @@ export class LogSink {
       }
       await this.options.onFlushed?.(result, durationMs, items);
     } catch (error) {
-      this.logger.warn({ err: error, lane, flush, items: items.length }, 'flush failed; its jobs will be retried');
+      this.logger.warn(
+        { err: error, lane, flush, items: items.length },
+        'flush failed; its jobs will be retried',
+      );
       throw error;
     }
   }

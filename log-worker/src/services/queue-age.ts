@@ -14,10 +14,14 @@ export async function oldestPendingJobAt(client: Redis, queue: Queue): Promise<n
     client.zrange(key('delayed'), 0, 199),
     client.zrange(key('prioritized'), 0, 0),
   ]);
-  const ids = [oldestWaiting, ...active, ...delayed, ...prioritized].filter((id): id is string => Boolean(id));
+  const ids = [oldestWaiting, ...active, ...delayed, ...prioritized].filter((id): id is string =>
+    Boolean(id),
+  );
   if (ids.length === 0) return undefined;
   const pipeline = client.pipeline();
   for (const id of ids) pipeline.hget(key(id), 'timestamp');
-  const times = ((await pipeline.exec()) ?? []).map(([, value]) => Number(value)).filter((t) => Number.isFinite(t) && t > 0);
+  const times = ((await pipeline.exec()) ?? [])
+    .map(([, value]) => Number(value))
+    .filter((t) => Number.isFinite(t) && t > 0);
   return times.length > 0 ? Math.min(...times) : undefined;
 }

@@ -119,17 +119,23 @@ export class ReplayWatcher {
 
     // Gaps: seqs never received since Redis knows. After Redis lost its data they may well be stored, so MongoDB is
     // asked first, and whatever it has is marked received and persisted (this rebuilds the watermarks).
-    const oldGaps = state.missing.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
+    const oldGaps = state.missing.filter(
+      ([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs,
+    );
     for (const gap of oldGaps.filter((g) => !isOpen(g))) {
       const range: Range = [gap[0], Math.min(gap[1], gap[0] + limit - 1)];
       const stored = await this.storedSeqs(stream, range);
       if (stored.length > 0) await this.ack.persist(stream, stored);
-      for (const [from, to] of subtract(range, new Set(stored))) await this.createRequest(stream, from, to, 'gap');
+      for (const [from, to] of subtract(range, new Set(stored)))
+        await this.createRequest(stream, from, to, 'gap');
     }
 
     // Received but not stored although no older job is pending: their job was lost. Asked for at once; should one be
     // stored after all, its resend is a duplicate, stored once, and it still completes the request.
-    const inFlightAge = Math.max(this.options.replayAfterMs, now - (oldestPendingAt ?? now) + this.options.replayAfterMs);
+    const inFlightAge = Math.max(
+      this.options.replayAfterMs,
+      now - (oldestPendingAt ?? now) + this.options.replayAfterMs,
+    );
     const lost = toRanges(await this.ack.staleInFlight(stream, inFlightAge, limit));
     // Backstop: nothing pending and the stream quiet, yet received seqs are not stored and have no in-flight record
     // (Redis lost part of its data): ask for them by the watermarks.
@@ -137,17 +143,26 @@ export class ReplayWatcher {
       const { ranges, touchedAt } = await this.ack.unpersisted(stream, limit);
       if (now - touchedAt >= this.options.replayAfterMs) lost.push(...ranges);
     }
-    for (const range of lost.filter((r) => !isOpen(r))) await this.createRequest(stream, range[0], range[1], 'gap');
+    for (const range of lost.filter((r) => !isOpen(r)))
+      await this.createRequest(stream, range[0], range[1], 'gap');
   }
 
   /** Seqs of a stream stored in MongoDB within a range. */
   private async storedSeqs(stream: string, [from, to]: Range): Promise<number[]> {
-    const docs = await this.models.Log.find({ stream, seq: { $gte: from, $lte: to } }, { seq: 1, _id: 0 }).lean();
+    const docs = await this.models.Log.find(
+      { stream, seq: { $gte: from, $lte: to } },
+      { seq: 1, _id: 0 },
+    ).lean();
     return docs.map((doc) => Number(doc.seq));
   }
 
   /** Records a replay request and opens its range in the ACK store. */
-  async createRequest(stream: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
+  async createRequest(
+    stream: string,
+    from: number,
+    to: number,
+    origin: 'gap' | 'manual',
+  ): Promise<ReplayRequest> {
     const request = await createReplayRequest(this.models.Replay, { stream, from, to, origin });
     await this.ack.openReplay(stream, from, to);
     this.logger.info({ stream, from, to, origin }, 'replay requested');
@@ -168,12 +183,16 @@ export class ReplayWatcher {
     for (const doc of open) {
       const id = doc._id as string;
       if (await this.ack.isPersisted(stream, doc.from, doc.to)) {
-        await this.finish(doc as ReplayDoc & { _id: string }, { status: 'completed', completedAt: new Date() });
+        await this.finish(doc as ReplayDoc & { _id: string }, {
+          status: 'completed',
+          completedAt: new Date(),
+        });
       } else if (Date.now() - new Date(doc.createdAt).getTime() > this.options.expireAfterMs) {
         await this.finish(doc as ReplayDoc & { _id: string }, { status: 'expired', expiredAt: new Date() });
       } else if (doc.status === 'pending') {
         const requestedAt = await this.ack.requestedAt(stream, doc.from, doc.to);
-        if (requestedAt) await this.models.Replay.updateOne({ _id: id }, { $set: { status: 'requested', requestedAt } });
+        if (requestedAt)
+          await this.models.Replay.updateOne({ _id: id }, { $set: { status: 'requested', requestedAt } });
       }
     }
   }
@@ -183,7 +202,10 @@ export class ReplayWatcher {
     await this.models.Replay.updateOne({ _id: doc._id }, { $set: { ...change, requestedAt } });
     await this.ack.closeReplay(doc.stream, doc.from, doc.to);
     const request = toReplayRequest({ ...doc, ...change, requestedAt } as ReplayDoc & { _id: string });
-    this.logger.info({ stream: doc.stream, from: doc.from, to: doc.to, status: change.status }, 'replay closed');
+    this.logger.info(
+      { stream: doc.stream, from: doc.from, to: doc.to, status: change.status },
+      'replay closed',
+    );
     if (change.status === 'completed') this.options.onCompleted?.(request);
   }
 }

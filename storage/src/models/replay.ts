@@ -26,7 +26,10 @@ export type ReplayModel = Model<ReplayDoc>;
 
 /** The `replays` model on a given connection. */
 export function replayModel(connection: Connection): ReplayModel {
-  return (connection.models.Replay as ReplayModel | undefined) ?? connection.model<ReplayDoc>('Replay', replaySchema);
+  return (
+    (connection.models.Replay as ReplayModel | undefined) ??
+    connection.model<ReplayDoc>('Replay', replaySchema)
+  );
 }
 
 /** The API shape of a stored replay request. */
@@ -45,7 +48,6 @@ export function toReplayRequest(doc: ReplayDoc & { _id: string }): ReplayRequest
     expiredAt: iso(doc.expiredAt),
   };
 }
-
 
 /** Stores a new pending replay request and returns it in the API shape. */
 export async function createReplayRequest(

@@ -35,5 +35,8 @@ export function minuteOf(date: Date): Date {
 
 /** The `rollups_minute` model on a given connection. */
 export function rollupModel(connection: Connection): RollupModel {
-  return (connection.models.Rollup as RollupModel | undefined) ?? connection.model<RollupDoc>('Rollup', rollupSchema);
+  return (
+    (connection.models.Rollup as RollupModel | undefined) ??
+    connection.model<RollupDoc>('Rollup', rollupSchema)
+  );
 }
