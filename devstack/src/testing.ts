@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { repoRoot } from './paths';
-import { stopChild, waitFor } from './process-utils';
+import { freePort, stopChild, waitFor } from './process-utils';
 
 /** Redis URL resolved by the integration setup. Throws (never skips) when the setup did not provide one. */
 export function testRedisUrl(): string {
@@ -76,4 +76,71 @@ export async function waitForHttp(url: string, timeoutMs = 20_000): Promise<void
     timeoutMs,
     `${url} did not answer 200 within ${timeoutMs} ms`,
   );
+}
+
+/** An API and worker pair on their own queue prefix and database, for process-level tests. */
+export interface TestStack {
+  /** The environment both processes get (add to it before `startApi`/`startWorker` to change settings). */
+  env: Record<string, string>;
+  apiUrl: string;
+  /** The worker's health/metrics port. */
+  workerPort: number;
+  startApi: () => Promise<AppProcess>;
+  /** Starts a worker (one at a time on the stack's health port) and waits until it is ready. */
+  startWorker: () => Promise<AppProcess>;
+  stopWorker: () => Promise<void>;
+  /** Stops every process the stack started. */
+  stop: () => Promise<void>;
+}
+
+/**
+ * Builds the environment of an API + worker pair against the integration setup's Redis and MongoDB, with a unique
+ * queue prefix and database (`label` names them) and free ports; `overrides` are added to it.
+ */
+export async function startTestStack(
+  label: string,
+  overrides: Record<string, string> = {},
+): Promise<TestStack> {
+  const db = uniqueName(label);
+  const [apiPort, workerPort] = [await freePort(), await freePort()];
+  const env: Record<string, string> = {
+    REDIS_URL: testRedisUrl(),
+    MONGO_URL: mongoUrlWithDb(testMongoUrl(), db),
+    QUEUE_PREFIX: db,
+    PORT: String(apiPort),
+    HEALTH_PORT: String(workerPort),
+    AUTH_REQUIRED: 'false',
+    // Short locks so that jobs of a killed worker come back within seconds.
+    LOCK_DURATION_MS: '4000',
+    STALLED_INTERVAL_MS: '1000',
+    JOB_BACKOFF_MS: '200',
+    ...overrides,
+  };
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  const started: AppProcess[] = [];
+  let worker: AppProcess | undefined;
+  return {
+    env,
+    apiUrl,
+    workerPort,
+    startApi: async () => {
+      const api = startApp('ingestion-api', env);
+      started.push(api);
+      await waitForHttp(`${apiUrl}/ready`);
+      return api;
+    },
+    startWorker: async () => {
+      worker = startApp('log-worker', env);
+      started.push(worker);
+      await waitForHttp(`http://127.0.0.1:${workerPort}/ready`);
+      return worker;
+    },
+    stopWorker: async () => {
+      await worker?.stop();
+      worker = undefined;
+    },
+    stop: async () => {
+      await Promise.all(started.map((process) => process.stop()));
+    },
+  };
 }

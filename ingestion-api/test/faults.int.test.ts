@@ -1,40 +1,21 @@
 import type { Connection } from 'mongoose';
 import { createProducer, type Producer } from '@logstream/producer';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
-import {
-  freePort,
-  mongoUrlWithDb,
-  startApp,
-  testMongoUrl,
-  testRedisUrl,
-  uniqueName,
-  waitFor,
-  waitForHttp,
-  type AppProcess,
-} from '@logstream/devstack';
+import { startTestStack, waitFor, type TestStack } from '@logstream/devstack';
 
 /**
  * Each injected fault against the real processes: whatever a producer was told was accepted must end up stored,
  * exactly once, after the fault.
  */
 describe('faults and backpressure (processes)', () => {
-  let env: Record<string, string>;
+  let stack: TestStack;
   let apiUrl: string;
-  let workerPort: number;
-  let api: AppProcess;
-  let worker: AppProcess | undefined;
   let connection: Connection;
   let models: Models;
   const producers: Producer[] = [];
 
-  const startWorker = async () => {
-    worker = startApp('log-worker', { ...env, HEALTH_PORT: String(workerPort) });
-    await waitForHttp(`http://127.0.0.1:${workerPort}/ready`);
-  };
-  const stopWorker = async () => {
-    await worker?.stop();
-    worker = undefined;
-  };
+  const startWorker = () => stack.startWorker();
+  const stopWorker = () => stack.stopWorker();
   const ADMIN_KEY = 'faults-test-admin-key-0123456789';
   const control = async (action: string, durationMs?: number) => {
     const res = await fetch(`${apiUrl}/control`, {
@@ -75,16 +56,7 @@ describe('faults and backpressure (processes)', () => {
   };
 
   beforeAll(async () => {
-    const db = uniqueName('faults');
-    const apiPort = await freePort();
-    workerPort = await freePort();
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    env = {
-      REDIS_URL: testRedisUrl(),
-      MONGO_URL: mongoUrlWithDb(testMongoUrl(), db),
-      QUEUE_PREFIX: db,
-      PORT: String(apiPort),
-      AUTH_REQUIRED: 'false',
+    stack = await startTestStack('faults', {
       ENABLE_FAULTS: 'true',
       ADMIN_KEY,
       RATE_LIMIT_PER_SEC: '0',
@@ -92,13 +64,10 @@ describe('faults and backpressure (processes)', () => {
       LOW_WATER_MARK: '2',
       REPLAY_AFTER_MS: '1000',
       REPLAY_INTERVAL_MS: '250',
-      LOCK_DURATION_MS: '4000',
-      STALLED_INTERVAL_MS: '1000',
-      JOB_BACKOFF_MS: '200',
-    };
-    api = startApp('ingestion-api', env);
-    await waitForHttp(`${apiUrl}/ready`);
-    connection = await connectMongo(env.MONGO_URL as string);
+    });
+    apiUrl = stack.apiUrl;
+    await stack.startApi();
+    connection = await connectMongo(stack.env.MONGO_URL as string);
     models = createModels(connection);
   });
 
@@ -108,8 +77,7 @@ describe('faults and backpressure (processes)', () => {
   });
 
   afterAll(async () => {
-    await stopWorker();
-    await api?.stop();
+    await stack?.stop();
     await connection?.dropDatabase();
     await connection?.close();
   });

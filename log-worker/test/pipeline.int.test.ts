@@ -1,34 +1,15 @@
 import type { Connection } from 'mongoose';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
-import {
-  freePort,
-  mongoUrlWithDb,
-  startApp,
-  testMongoUrl,
-  testRedisUrl,
-  uniqueName,
-  waitFor,
-  waitForHttp,
-  type AppProcess,
-} from '@logstream/devstack';
+import { startTestStack, waitFor, type AppProcess, type TestStack } from '@logstream/devstack';
 
 /** The whole pipeline as users run it: the API and worker processes, the real Redis and MongoDB-wire server. */
 describe('ingest → queue → worker → storage (processes)', () => {
-  let db: string;
-  let env: Record<string, string>;
+  let stack: TestStack;
   let apiUrl: string;
-  let api: AppProcess;
-  const workers: AppProcess[] = [];
   let connection: Connection;
   let models: Models;
-
-  const startWorker = async () => {
-    const port = await freePort();
-    const worker = startApp('log-worker', { ...env, HEALTH_PORT: String(port) });
-    workers.push(worker);
-    await waitForHttp(`http://127.0.0.1:${port}/ready`);
-    return worker;
-  };
+  let worker: AppProcess | undefined;
+  const startWorker = async () => (worker = await stack.startWorker());
 
   const post = (body: unknown, contentType = 'application/json') =>
     fetch(`${apiUrl}/ingest`, {
@@ -38,29 +19,15 @@ describe('ingest → queue → worker → storage (processes)', () => {
     });
 
   beforeAll(async () => {
-    db = uniqueName('pipeline');
-    const apiPort = await freePort();
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    env = {
-      REDIS_URL: testRedisUrl(),
-      MONGO_URL: mongoUrlWithDb(testMongoUrl(), db),
-      QUEUE_PREFIX: db,
-      PORT: String(apiPort),
-      // Short locks so that jobs of a killed worker come back within seconds.
-      LOCK_DURATION_MS: '4000',
-      STALLED_INTERVAL_MS: '1000',
-      JOB_BACKOFF_MS: '200',
-      AUTH_REQUIRED: 'false',
-    };
-    api = startApp('ingestion-api', env);
-    await waitForHttp(`${apiUrl}/ready`);
-    connection = await connectMongo(env.MONGO_URL as string);
+    stack = await startTestStack('pipeline');
+    apiUrl = stack.apiUrl;
+    await stack.startApi();
+    connection = await connectMongo(stack.env.MONGO_URL as string);
     models = createModels(connection);
   });
 
   afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    await api?.stop();
+    await stack?.stop();
     await connection?.dropDatabase();
     await connection?.close();
   });
@@ -130,7 +97,7 @@ describe('ingest → queue → worker → storage (processes)', () => {
 
     // Kill the worker while logs are still arriving and being written.
     await waitFor(async () => (await storedCount()) >= 500, 60_000, 'worker stored nothing');
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    await worker?.kill('SIGKILL');
     await sending;
     const atKill = await storedCount();
     expect(atKill).toBeLessThan(total);
