@@ -177,6 +177,21 @@ describe('dashboard in a browser', () => {
     expect(Date.now() - postedAt).toBeLessThan(2_000);
     expect(await page.getByTestId('live-row').filter({ hasText: 'filtered out' }).count()).toBe(0);
     await page.screenshot({ path: path.join(SHOTS, 'live-streaming.png') });
+
+    // Seconds later, the server-rendered search finds the same log by a word of its message.
+    const word = message.split(' ').pop() as string;
+    await waitFor(
+      async () => {
+        const res = await page.goto(`${dash.url}/logs?q=${encodeURIComponent(word)}&range=15m`);
+        if (res?.status() !== 200) return false;
+        const rows = page.getByTestId('result-row').filter({ hasText: message, hasNotText: 'filtered out' });
+        return (await rows.count()) === 1;
+      },
+      20_000,
+      `/logs?q=${word} did not list the log ingested seconds before`,
+    );
+    // Both logs of that request contain the word (the live filter only hid the info one from the tail).
+    expect(await page.getByTestId('result-row').count()).toBe(2);
   });
 
   it('fits a phone (390 px) and the light theme toggles', async () => {
