@@ -66,5 +66,10 @@ export async function startFerretdb(options: FerretdbOptions = {}) {
     20_000,
     `ferretdb did not listen on ${port}: ${stderr}`,
   );
-  return { url: `mongodb://127.0.0.1:${port}/`, dataDir, stop: () => stopChild(child) };
+  const stop = async () => {
+    await stopChild(child);
+    // A folder made for this run only goes with it; a folder the caller named (npm start's demo data) stays.
+    if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  return { url: `mongodb://127.0.0.1:${port}/`, dataDir, stop };
 }
