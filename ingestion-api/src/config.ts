@@ -1,22 +1,14 @@
 import { z } from 'zod';
-import { DEFAULT_QUEUE_PREFIX, envFlag, parseEnv } from '@logstream/shared-types';
+import { envFlag, parseEnv, serviceEnv } from '@logstream/shared-types';
 
 /** The ingestion API's whole configuration, read from the environment once at start. */
 export const ApiConfig = z
   .object({
+    ...serviceEnv,
     /** HTTP port. Default 3000. */
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to bind. Default 0.0.0.0. */
     HOST: z.string().default('0.0.0.0'),
-    /** Redis for the queue and ACK state. Default redis://127.0.0.1:6379. */
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-    /** MongoDB, for replay requests (never needed by ingest itself). Default mongodb://127.0.0.1:27017. */
-    MONGO_URL: z
-      .string()
-      .startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL')
-      .default('mongodb://127.0.0.1:27017'),
-    /** BullMQ key prefix. Default `logstream`. */
-    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
     /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     /** First retry delay of a failed job, doubled each attempt. Default 1000 ms. */
@@ -39,10 +31,6 @@ export const ApiConfig = z
     HIGH_WATER_MARK: z.coerce.number().int().min(1).default(5_000),
     /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
     LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
-    /** pino level. Default `info`. */
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
-    LOG_PRETTY: envFlag(false),
     /** `development` shows error stacks in responses; anything else never does. Default `production`. */
     NODE_ENV: z.string().default('production'),
   })

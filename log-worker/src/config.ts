@@ -1,18 +1,10 @@
 import { z } from 'zod';
-import { DEFAULT_QUEUE_PREFIX, envFlag, parseEnv } from '@logstream/shared-types';
+import { envFlag, parseEnv, serviceEnv } from '@logstream/shared-types';
 
 /** The worker's whole configuration, read from the environment once at start. */
 export const WorkerConfig = z
   .object({
-    /** Redis holding the queue and ACK state. Default redis://127.0.0.1:6379. */
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-    /** MongoDB; the database is the URL's path, else `logstream`. Default mongodb://127.0.0.1:27017. */
-    MONGO_URL: z
-      .string()
-      .startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL')
-      .default('mongodb://127.0.0.1:27017'),
-    /** BullMQ key prefix. Default `logstream`. */
-    QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+    ...serviceEnv,
     /** Logs per bulk insert. Default 50. */
     BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
     /** A partial batch is written after this long. Default 200 ms. */
@@ -39,10 +31,6 @@ export const WorkerConfig = z
     LIVE_MAX_PER_SEC: z.coerce.number().int().min(0).default(200),
     /** Obey injected faults (crash-worker) set through the API's POST /control. Default true. */
     ENABLE_FAULTS: envFlag(true),
-    /** pino level. Default `info`. */
-    LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
-    /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
-    LOG_PRETTY: envFlag(false),
   })
   .refine((c) => c.STALLED_INTERVAL_MS < c.LOCK_DURATION_MS, {
     message: 'STALLED_INTERVAL_MS must be below LOCK_DURATION_MS',

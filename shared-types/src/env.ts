@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_QUEUE_PREFIX } from './queues';
 
 /** An environment flag: `true/1/yes/on` or `false/0/no/off` (case-insensitive). `z.coerce.boolean` would read "false" as true. */
 export function envFlag(defaultValue: boolean) {
@@ -32,3 +33,20 @@ export function parseEnv<S extends z.ZodType>(
   );
   throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
 }
+
+/** Environment fields every LogStream service reads the same way; each service's config spreads them in. */
+export const serviceEnv = {
+  /** Redis holding the queue, the ACK state and the fault flags. Default redis://127.0.0.1:6379. */
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** MongoDB; the database is the URL's path, else `logstream`. Default mongodb://127.0.0.1:27017. */
+  MONGO_URL: z
+    .string()
+    .startsWith('mongodb', 'MONGO_URL must be a mongodb:// URL')
+    .default('mongodb://127.0.0.1:27017'),
+  /** BullMQ and ACK-state key prefix. Default `logstream`. */
+  QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  /** pino level. Default `info`. */
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
+  /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */
+  LOG_PRETTY: envFlag(false),
+};
