@@ -156,9 +156,14 @@ export class AckStore {
     await multi.exec();
   }
 
-  /** Records when a replay range was first reported to a producer (for the requested status). */
-  async markRequested(stream: string, from: number, to: number): Promise<void> {
-    await this.redis.hsetnx(`${this.keys(stream)[0]}:requested`, `${from}-${to}`, String(Date.now()));
+  /** Records when replay ranges were first reported to a producer (for the requested status), in one round trip. */
+  async markRequested(stream: string, ranges: [number, number][]): Promise<void> {
+    if (ranges.length === 0) return;
+    const key = `${this.keys(stream)[0]}:requested`;
+    const pipeline = this.redis.pipeline();
+    const now = String(Date.now());
+    for (const [from, to] of ranges) pipeline.hsetnx(key, `${from}-${to}`, now);
+    await pipeline.exec();
   }
 
   /** When a replay range was first reported to a producer, if it was. */

@@ -118,7 +118,7 @@ export class IngestService {
   /** Replay ranges reported to a producer move from pending to requested (the watcher records the time). */
   async noteReplaysReported(streams: Record<string, AckState>): Promise<void> {
     for (const state of Object.values(streams)) {
-      for (const [from, to] of state.replay) await this.ack.markRequested(state.stream, from, to);
+      await this.ack.markRequested(state.stream, state.replay);
     }
   }
 }
