@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { testRedisUrl, uniqueName } from '@logstream/devstack';
-import { AckStore } from './ack-store';
+import { AckStore, type ReceiveItem, type ReceiveResult } from './ack-store';
+import { activeSpacesKey, spaceKeys } from './keys';
 
 describe('AckStore on the real Redis', () => {
   let redis: Redis;
@@ -19,13 +20,22 @@ describe('AckStore on the real Redis', () => {
     await redis.quit();
   });
 
-  const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const span = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+  const items = (seqs: number[], fingerprint = 'same'): ReceiveItem[] =>
+    seqs.map((seq) => ({ seq, fingerprint: `${fingerprint}-${seq}` }));
+  const received = (result: ReceiveResult) => {
+    if (result.kind !== 'received') throw new Error(`expected received, got ${result.kind}`);
+    return result;
+  };
 
   it('advances ackTill over contiguous seqs and reports gaps above it', async () => {
-    await store.receive('auth', range(1, 10));
-    const { accepted, state } = await store.receive('auth', [...range(16, 20), ...range(31, 35)]);
-    expect(accepted.size).toBe(10);
+    received(await store.receive('auth', items(span(1, 10))));
+    const { verdicts, state } = received(
+      await store.receive('auth', items([...span(16, 20), ...span(31, 35)])),
+    );
+    expect(verdicts.every((verdict) => verdict === 'new')).toBe(true);
     expect(state).toMatchObject({
+      stream: 'auth',
       ackTill: 10,
       persistedTill: 0,
       highestSeq: 35,
@@ -35,24 +45,39 @@ describe('AckStore on the real Redis', () => {
       ],
       status: 'partial',
     });
-    const filled = await store.receive('auth', range(11, 15));
+    const filled = received(await store.receive('auth', items(span(11, 15))));
     expect(filled.state.ackTill).toBe(20);
     expect(filled.state.missing).toEqual([[21, 30]]);
   });
 
-  it('drops duplicates of stored and in-flight seqs but acknowledges them', async () => {
-    await store.receive('pay', range(1, 5));
-    await store.persist('pay', range(1, 3));
-    const again = await store.receive('pay', range(1, 6));
-    expect([...again.accepted]).toEqual([6]);
+  it('tells a retry from a reused seq by its fingerprint', async () => {
+    received(await store.receive('pay', items(span(1, 5))));
+    await store.persist('pay', span(1, 3));
+    const again = received(
+      await store.receive('pay', [
+        { seq: 2, fingerprint: 'same-2' },
+        { seq: 4, fingerprint: 'same-4' },
+        { seq: 5, fingerprint: 'other-5' },
+        { seq: 6, fingerprint: 'same-6' },
+      ]),
+    );
+    // Stored: enqueued for the worker to compare; in flight and equal: a duplicate; in flight and different: refused.
+    expect(again.verdicts).toEqual(['verify', 'duplicate', 'conflict', 'new']);
     expect(again.state).toMatchObject({ ackTill: 6, persistedTill: 3 });
   });
 
+  it('keeps the sessions of one stream apart', async () => {
+    received(await store.receive('pay#replica-a', items(span(1, 3), 'a')));
+    const other = received(await store.receive('pay#replica-b', items(span(1, 3), 'b')));
+    expect(other.verdicts).toEqual(['new', 'new', 'new']);
+    expect(other.state).toMatchObject({ stream: 'pay', session: 'replica-b', ackTill: 3 });
+  });
+
   it('takes an in-flight seq again when a replay range covers it, and closes the range once stored', async () => {
-    await store.receive('pay', range(1, 10));
+    received(await store.receive('pay', items(span(1, 10))));
     await store.openReplay('pay', 4, 6);
-    const resent = await store.receive('pay', range(3, 7));
-    expect([...resent.accepted].sort((a, b) => a - b)).toEqual([4, 5, 6]);
+    const resent = received(await store.receive('pay', items(span(3, 7))));
+    expect(resent.verdicts).toEqual(['duplicate', 'resent', 'resent', 'resent', 'duplicate']);
     expect(resent.state.replay).toEqual([[4, 6]]);
     expect(await store.isPersisted('pay', 4, 6)).toBe(false);
     await store.persist('pay', [4, 5, 6]);
@@ -61,29 +86,95 @@ describe('AckStore on the real Redis', () => {
     expect((await store.state('pay')).replay).toEqual([]);
   });
 
+  it('never moves persistedTill past a gap, however large, and keeps the seqs above it as ranges', async () => {
+    received(await store.receive('big', items(span(1, 10))));
+    received(await store.receive('big', items(span(5_000_001, 5_000_050))));
+    await store.persist('big', [...span(1, 10), ...span(5_000_001, 5_000_050)]);
+    const state = await store.state('big');
+    expect(state).toMatchObject({
+      ackTill: 10,
+      persistedTill: 10,
+      highestSeq: 5_000_050,
+      missing: [[11, 5_000_000]],
+      persisted: [[5_000_001, 5_000_050]],
+      status: 'partial',
+    });
+    // Two intervals hold 60 seqs across a gap of five million.
+    const keys = spaceKeys(prefix, 'big');
+    expect(await redis.zcard(keys.received)).toBe(2);
+    expect(await redis.zcard(keys.persisted)).toBe(2);
+  });
+
+  it('keeps seqs near 2^53 exact', async () => {
+    const high = Number.MAX_SAFE_INTEGER - 5;
+    const { state } = received(await store.receive('huge', items([high, high + 1])));
+    expect(state.highestSeq).toBe(high + 1);
+    expect(state.missing).toEqual([[1, high - 1]]);
+  });
+
+  it('refuses a request that would open more gaps than allowed, changing nothing, but takes gap fills', async () => {
+    const small = new AckStore(redis, { prefix, maxIntervals: 3 });
+    received(await small.receive('burst', items([1, 3, 5])));
+    const refused = await small.receive('burst', items([7, 8]));
+    expect(refused).toEqual({ kind: 'overflow', intervals: 3 });
+    expect((await small.state('burst')).highestSeq).toBe(5);
+    // Filling a gap never opens one.
+    const fill = received(await small.receive('burst', items([2, 4, 6, 7, 8])));
+    expect(fill.state).toMatchObject({ ackTill: 8, missing: [] });
+  });
+
+  it('reports an expired range as lost, never as persisted, and takes it back if it arrives', async () => {
+    received(await store.receive('gone', items([...span(1, 5), ...span(11, 15)])));
+    await store.persist('gone', [...span(1, 5), 12, 13, 14, 15]);
+    await store.openReplay('gone', 6, 11);
+    expect(await store.markLost('gone', 6, 11)).toBe(6);
+    let state = await store.state('gone');
+    expect(state).toMatchObject({ persistedTill: 5, lost: [[6, 11]], replay: [], status: 'partial' });
+    // Seq 8 was never received (new); 11 was received but never stored: a late copy is taken, not dropped.
+    const late = received(await store.receive('gone', items([8, 11])));
+    expect(late.verdicts).toEqual(['new', 'resent']);
+    state = await store.persist('gone', [8, 11]);
+    expect(state.lost).toEqual([
+      [6, 7],
+      [9, 10],
+    ]);
+    expect(state.persistedTill).toBe(5);
+  });
+
   it('rebuilds watermarks from persisted seqs after Redis lost the state', async () => {
-    await store.receive('notify', range(1, 100));
-    await store.persist('notify', range(1, 100));
+    received(await store.receive('notify', items(span(1, 100))));
+    await store.persist('notify', span(1, 100));
     const keys = await redis.keys(`${prefix}:*`);
     await redis.del(...keys); // what a FLUSHALL does to us
     expect((await store.state('notify')).ackTill).toBe(0);
-    // Stored seqs found again (by the worker or the replay watcher's database check) count as received and persisted.
-    const state = await store.persist('notify', range(1, 100));
+    const state = await store.persist('notify', span(1, 100));
     expect(state).toMatchObject({ ackTill: 100, persistedTill: 100, status: 'ok' });
-    expect(await store.streams()).toEqual(['notify']);
+    expect((await store.activeSpaces()).map((entry) => entry.space)).toEqual(['notify']);
   });
 
-  it('lists seqs received long ago and still not persisted', async () => {
-    await store.receive('slow', range(1, 4));
-    await store.persist('slow', [1, 2]);
-    expect(await store.staleInFlight('slow', 0)).toEqual([3, 4]);
-    expect(await store.staleInFlight('slow', 60_000)).toEqual([]);
+  it('lists runs handed to the queue long ago and not stored, and forgets stored ones', async () => {
+    received(await store.receive('slow', items(span(1, 4))));
+    received(await store.receive('slow', items(span(5, 6))));
+    await store.persist('slow', [1, 2, 5, 6]);
+    expect(await store.unstoredInFlight('slow', Date.now())).toEqual([[3, 4]]);
+    expect(await store.unstoredInFlight('slow', Date.now() - 60_000)).toEqual([]);
+    // The run 5-6 is stored: its record is gone; 1-4 is still open.
+    expect(await redis.zrange(spaceKeys(prefix, 'slow').inflight, 0, -1)).toEqual(['1-4']);
   });
 
-  it('keeps its memory bounded by giving up the oldest gap', async () => {
-    const small = new AckStore(redis, { prefix, maxTracked: 5 });
-    const { state } = await small.receive('burst', [1, ...range(10, 16)]);
-    expect(state.ackTill).toBeGreaterThanOrEqual(9);
-    expect(await redis.zcard(`${prefix}:ack:{burst}:recv`)).toBeLessThanOrEqual(5);
+  it('gives every key of a space a lifetime, and watches only active or open spaces', async () => {
+    received(await store.receive('ttl', items(span(1, 2))));
+    const keys = spaceKeys(prefix, 'ttl');
+    for (const key of [keys.state, keys.received, keys.fingerprints, keys.inflight]) {
+      expect(await redis.pttl(key)).toBeGreaterThan(0);
+    }
+    expect(await store.spacesToWatch(60_000)).toEqual(['ttl']);
+    // Idle past the watcher's idle time: it leaves the active set, unless the watcher marked it open.
+    await redis.zadd(activeSpacesKey(prefix), Date.now() - 120_000, 'ttl', Date.now() - 120_000, 'idle-open');
+    await store.markOpen('idle-open', true);
+    expect(await store.spacesToWatch(60_000)).toEqual(['idle-open']);
+    expect(await redis.zcard(activeSpacesKey(prefix))).toBe(0);
+    await store.markOpen('idle-open', false);
+    expect(await store.spacesToWatch(60_000)).toEqual([]);
   });
 });

@@ -1,186 +1,293 @@
 import type { Redis } from 'ioredis';
-import type { AckState } from '@logstream/shared-types';
-import { PERSIST, READ, RECEIVE } from './scripts';
-
-type RawState = [number, number, number, number[], string[]];
-type ScriptReply = [string[], RawState];
+import {
+  normalizeRanges,
+  parseSequenceSpace,
+  subtractRanges,
+  toRanges,
+  type AckState,
+  type SeqRange,
+} from '@logstream/shared-types';
+import { activeSpacesKey, openSpacesKey, scriptKeys, spaceKeys, type SpaceKeys } from './keys';
+import { defineScript, type ScriptCall } from '@logstream/runtime';
+import { MARK_LOST_SCRIPT } from './scripts/mark-lost';
+import { PERSIST_SCRIPT } from './scripts/persist';
+import { READ_STATE_SCRIPT } from './scripts/read-state';
+import { RECEIVE_SCRIPT } from './scripts/receive';
 
 /** Options of an {@link AckStore}. */
 export interface AckStoreOptions {
   /** Key prefix (the deployment's queue prefix), so that test runs and deployments never meet. */
   prefix: string;
-  /** Most sparse seqs tracked above a watermark per stream before the oldest gap is given up. Default 100 000. */
-  maxTracked?: number;
+  /**
+   * Most intervals (runs of seqs with gaps between them) a space's received set may hold. A request that would open
+   * more is refused until the producer fills gaps; nothing is ever given up to stay under it. Default 10 000.
+   */
+  maxIntervals?: number;
+  /** How long a space's state lives after its last change. Default 7 days. */
+  stateTtlMs?: number;
 }
 
+/** What the API does with one numbered item of a request (see scripts/receive.ts). */
+export type ReceiveVerdict = 'new' | 'resent' | 'verify' | 'duplicate' | 'conflict';
+
+/** One numbered item of a request: its seq and the fingerprint of its content. */
+export interface ReceiveItem {
+  seq: number;
+  fingerprint: string;
+}
+
+/** The outcome of {@link AckStore.receive}. */
+export type ReceiveResult =
+  | { kind: 'received'; verdicts: ReceiveVerdict[]; state: AckState }
+  | { kind: 'overflow'; intervals: number };
+
+type RawState = [number, number, number, number[], number[], string[], number[]];
+
 /** Ranges from a flat [from, to, from, to …] list. */
-function pairs(flat: number[]): [number, number][] {
-  const out: [number, number][] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) out.push([Number(flat[i]), Number(flat[i + 1])]);
+function pairs(flat: number[]): SeqRange[] {
+  const out: SeqRange[] = [];
+  for (let index = 0; index + 1 < flat.length; index += 2)
+    out.push([Number(flat[index]), Number(flat[index + 1])]);
   return out;
 }
 
 /** "from-to" members as ranges. */
-function ranges(members: string[]): [number, number][] {
-  return members.map((member) => member.split('-').map(Number) as [number, number]);
+function parseMembers(members: string[]): SeqRange[] {
+  return members.map((member) => member.split('-').map(Number) as SeqRange);
 }
 
-function toState(stream: string, raw: RawState): AckState {
-  const [ackTill, persistedTill, highestSeq, missing, replay] = raw;
+function toState(space: string, raw: RawState): AckState {
+  const [ackTill, persistedTill, highestSeq, missing, persisted, replay, lost] = raw.map((value) =>
+    Array.isArray(value) ? value : Number(value),
+  ) as RawState;
+  const { stream, session } = parseSequenceSpace(space);
   const missingRanges = pairs(missing);
-  const replayRanges = ranges(replay);
+  const lostRanges = pairs(lost);
   return {
     stream,
-    ackTill: Number(ackTill),
-    persistedTill: Number(persistedTill),
-    highestSeq: Number(highestSeq),
+    ...(session !== undefined && { session }),
+    ackTill,
+    persistedTill,
+    highestSeq,
     missing: missingRanges,
-    replay: replayRanges,
-    status: missingRanges.length === 0 && Number(persistedTill) >= Number(highestSeq) ? 'ok' : 'partial',
+    persisted: pairs(persisted),
+    replay: parseMembers(replay),
+    lost: lostRanges,
+    status:
+      missingRanges.length === 0 && lostRanges.length === 0 && persistedTill >= highestSeq ? 'ok' : 'partial',
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
- * Per-stream acknowledgement state in Redis, changed only by Lua scripts so that each update is atomic:
- * the API marks seqs received, the worker marks them persisted after the write, the replay watcher reads gaps and
- * opens or closes replay ranges.
+ * Per sequence space (a stream, or one producer session of it) acknowledgement state in Redis. Received, persisted and
+ * lost seqs are interval sets, so memory grows with gaps, not with seqs; every change is one Lua script (loaded once
+ * with `defineCommand`, called by hash) over keys that share the space's hash tag.
  */
 export class AckStore {
-  private readonly maxTracked: number;
+  private readonly maxIntervals: number;
+  private readonly stateTtlMs: number;
+  private readonly receiveScript: ScriptCall;
+  private readonly persistScript: ScriptCall;
+  private readonly readStateScript: ScriptCall;
+  private readonly markLostScript: ScriptCall;
 
   constructor(
     private readonly redis: Redis,
     private readonly options: AckStoreOptions,
   ) {
-    this.maxTracked = options.maxTracked ?? 100_000;
+    this.maxIntervals = options.maxIntervals ?? 10_000;
+    this.stateTtlMs = options.stateTtlMs ?? 7 * DAY_MS;
+    this.receiveScript = defineScript(redis, 'logstreamAckReceive', RECEIVE_SCRIPT);
+    this.persistScript = defineScript(redis, 'logstreamAckPersist', PERSIST_SCRIPT);
+    this.readStateScript = defineScript(redis, 'logstreamAckReadState', READ_STATE_SCRIPT);
+    this.markLostScript = defineScript(redis, 'logstreamAckMarkLost', MARK_LOST_SCRIPT);
   }
 
-  private keys(stream: string): string[] {
-    const base = `${this.options.prefix}:ack:{${stream}}`;
-    return [
-      `${base}`,
-      `${base}:recv`,
-      `${base}:pers`,
-      `${base}:inflight`,
-      `${base}:replay`,
-      this.streamsKey(),
-    ];
+  private keys(space: string): SpaceKeys {
+    return spaceKeys(this.options.prefix, space);
   }
 
-  private streamsKey(): string {
-    return `${this.options.prefix}:ack:streams`;
-  }
-
-  private async run(script: string, stream: string, seqs: number[]): Promise<ScriptReply> {
-    const args = [stream, String(Date.now()), String(this.maxTracked), ...seqs.map(String)];
-    return (await this.redis.eval(script, 6, ...this.keys(stream), ...args)) as ScriptReply;
+  /** Records that a space changed, for the replay watcher's active set. Sent alongside the script (auto-pipelined). */
+  private touch(space: string, now: number): Promise<unknown> {
+    return this.redis.zadd(activeSpacesKey(this.options.prefix), now, space);
   }
 
   /**
-   * Marks seqs of one stream as received. Returns those to enqueue (new ones, and in-flight ones an open replay asks
-   * for) and the state after the change; the rest are duplicates, acknowledged but not stored again.
+   * Marks the numbered items of one request received and returns a verdict per item (in order) with the state after
+   * the change, or `overflow` (nothing changed) when they would open more gaps than the space may hold.
    */
-  async receive(stream: string, seqs: number[]): Promise<{ accepted: Set<number>; state: AckState }> {
-    const [accepted, raw] = await this.run(RECEIVE, stream, seqs);
-    return { accepted: new Set(accepted.map(Number)), state: toState(stream, raw) };
+  async receive(space: string, items: ReceiveItem[]): Promise<ReceiveResult> {
+    const now = Date.now();
+    const args: (string | number)[] = [now, this.maxIntervals, this.stateTtlMs];
+    for (const item of items) args.push(item.seq, item.fingerprint);
+    const [reply] = await Promise.all([
+      this.receiveScript(scriptKeys(this.keys(space)), args) as Promise<[unknown, unknown]>,
+      this.touch(space, now),
+    ]);
+    if (reply[0] === 'overflow') return { kind: 'overflow', intervals: Number(reply[1]) };
+    return {
+      kind: 'received',
+      verdicts: reply[0] as ReceiveVerdict[],
+      state: toState(space, reply[1] as RawState),
+    };
   }
 
-  /** Marks seqs of one stream as durably stored. */
-  async persist(stream: string, seqs: number[]): Promise<AckState> {
-    const [, raw] = await this.run(PERSIST, stream, seqs);
-    return toState(stream, raw);
+  /** Marks seqs of one space as durably stored. */
+  persist(space: string, seqs: number[]): Promise<AckState> {
+    return this.persistRanges(space, toRanges(seqs));
   }
 
-  /** The state of one stream (all zero for a stream never seen). */
-  async state(stream: string): Promise<AckState> {
-    const [, raw] = await this.run(READ, stream, []);
-    return toState(stream, raw);
+  /** Marks ranges of one space as durably stored. */
+  async persistRanges(space: string, ranges: SeqRange[]): Promise<AckState> {
+    const now = Date.now();
+    const [reply] = await Promise.all([
+      this.persistScript(scriptKeys(this.keys(space)), [now, this.stateTtlMs, ...ranges.flat()]) as Promise<
+        [unknown, RawState]
+      >,
+      this.touch(space, now),
+    ]);
+    return toState(space, reply[1]);
   }
 
-  /** Every stream that has state. */
-  async streams(): Promise<string[]> {
-    return (await this.redis.smembers(this.streamsKey())).sort();
+  /** The state of one space (all zero for a space never seen, or one whose state expired). */
+  async state(space: string): Promise<AckState> {
+    const reply = (await this.readStateScript(scriptKeys(this.keys(space)), [])) as [unknown, RawState];
+    return toState(space, reply[1]);
   }
 
-  /** Seqs received before `olderThanMs` ago and still not persisted (at most `limit`), lowest first. */
-  async staleInFlight(stream: string, olderThanMs: number, limit = 5000): Promise<number[]> {
-    const key = this.keys(stream)[3] as string;
-    const members = await this.redis.zrangebyscore(key, '-inf', Date.now() - olderThanMs, 'LIMIT', 0, limit);
-    return members.map(Number).sort((a, b) => a - b);
+  /** The recently changed spaces with when each last changed, most recent first (at most `limit`), for `GET /ack`. */
+  async activeSpaces(limit = 500): Promise<{ space: string; touchedAt: number }[]> {
+    const flat = await this.redis.zrevrange(activeSpacesKey(this.options.prefix), 0, limit - 1, 'WITHSCORES');
+    const out: { space: string; touchedAt: number }[] = [];
+    for (let index = 0; index + 1 < flat.length; index += 2)
+      out.push({ space: flat[index] as string, touchedAt: Number(flat[index + 1]) });
+    return out;
   }
 
   /**
-   * Seqs received but not stored, above persistedTill (at most `limit`), as ranges, and when the stream last changed.
-   * The replay watcher's backstop for received logs whose in-flight record is gone.
+   * What the replay watcher examines: spaces changed within `idleAfterMs`, and spaces it marked open. Spaces idle for
+   * longer leave the active set here, so the cost of a pass follows the active and open spaces only.
    */
-  async unpersisted(
-    stream: string,
-    limit = 5000,
-  ): Promise<{ ranges: [number, number][]; touchedAt: number }> {
-    const [hash, pers] = [this.keys(stream)[0] as string, this.keys(stream)[2] as string];
-    const [state, touched] = await Promise.all([this.state(stream), this.redis.hget(hash, 'touched')]);
-    const to = Math.min(state.ackTill, state.persistedTill + limit);
-    const stored = new Set((await this.redis.zrangebyscore(pers, state.persistedTill + 1, to)).map(Number));
-    const ranges: [number, number][] = [];
-    for (let seq = state.persistedTill + 1; seq <= to; seq++) {
-      if (stored.has(seq)) continue;
-      const last = ranges[ranges.length - 1];
-      if (last && last[1] === seq - 1) last[1] = seq;
-      else ranges.push([seq, seq]);
+  async spacesToWatch(idleAfterMs: number): Promise<string[]> {
+    const since = Date.now() - idleAfterMs;
+    const [recent, open] = await Promise.all([
+      this.redis.zrangebyscore(activeSpacesKey(this.options.prefix), since, '+inf'),
+      this.redis.smembers(openSpacesKey(this.options.prefix)),
+      this.redis.zremrangebyscore(activeSpacesKey(this.options.prefix), '-inf', `(${since}`),
+    ]);
+    return [...new Set([...recent, ...open])];
+  }
+
+  /** Records whether a space has work open, so that it stays watched after it goes idle. */
+  async markOpen(space: string, open: boolean): Promise<void> {
+    const key = openSpacesKey(this.options.prefix);
+    await (open ? this.redis.sadd(key, space) : this.redis.srem(key, space));
+  }
+
+  /**
+   * Runs of seqs handed to the queue before `before` (ms) that are not all stored, lowest first. Records whose runs
+   * are stored by now are removed, so the in-flight set holds only work still open.
+   */
+  async unstoredInFlight(space: string, before: number, limit = 1000): Promise<SeqRange[]> {
+    const keys = this.keys(space);
+    const members = await this.redis.zrangebyscore(keys.inflight, '-inf', before, 'LIMIT', 0, limit);
+    if (members.length === 0) return [];
+    const stored = await this.storedAround(space, parseMembers(members));
+    const open: SeqRange[] = [];
+    const done: string[] = [];
+    for (const member of members) {
+      const rest = subtractRanges(parseMembers([member])[0] as SeqRange, stored);
+      if (rest.length === 0) done.push(member);
+      else open.push(...rest);
     }
+    if (done.length > 0) await this.redis.zrem(keys.inflight, ...done);
+    return normalizeRanges(open);
+  }
+
+  /** Stored intervals that overlap the given ranges. */
+  private async storedAround(space: string, ranges: SeqRange[]): Promise<SeqRange[]> {
+    const key = this.keys(space).persisted;
+    const lowest = Math.min(...ranges.map(([from]) => from));
+    const highest = Math.max(...ranges.map(([, to]) => to));
+    const [below, within] = await Promise.all([
+      this.redis.zrevrangebyscore(key, lowest, '-inf', 'LIMIT', 0, 1),
+      this.redis.zrangebyscore(key, `(${lowest}`, highest),
+    ]);
+    return parseMembers([...below, ...within]);
+  }
+
+  /**
+   * Seqs received but not stored, from persistedTill up (at most `limit` intervals looked at), and when the space last
+   * changed: the replay watcher's backstop for received logs whose in-flight record is gone (Redis lost part of it).
+   */
+  async unstored(space: string, limit = 1000): Promise<{ ranges: SeqRange[]; touchedAt: number }> {
+    const keys = this.keys(space);
+    const [received, persisted, touched] = await Promise.all([
+      this.redis.zrange(keys.received, 0, limit - 1),
+      this.redis.zrange(keys.persisted, 0, limit - 1),
+      this.redis.hget(keys.state, 'touched'),
+    ]);
+    const stored = parseMembers(persisted);
+    const ranges = parseMembers(received).flatMap((range) => subtractRanges(range, stored));
     return { ranges, touchedAt: Number(touched ?? 0) };
   }
 
   /** Opens a replay range: the producer is asked to resend it, and the API takes those seqs again. */
-  async openReplay(stream: string, from: number, to: number): Promise<void> {
-    await this.redis.zadd(this.keys(stream)[4] as string, from, `${from}-${to}`);
+  async openReplay(space: string, from: number, to: number): Promise<void> {
+    await this.redis.zadd(this.keys(space).replay, from, `${from}-${to}`);
   }
 
-  /** Closes a replay range (completed or expired). */
-  async closeReplay(stream: string, from: number, to: number): Promise<void> {
-    await this.redis.zrem(this.keys(stream)[4] as string, `${from}-${to}`);
+  /** Closes a replay range (completed). */
+  async closeReplay(space: string, from: number, to: number): Promise<void> {
+    await this.redis.zrem(this.keys(space).replay, `${from}-${to}`);
+  }
+
+  /** Closes a replay range that expired and records what of it is not stored as lost; returns how many seqs. */
+  async markLost(space: string, from: number, to: number): Promise<number> {
+    return Number(await this.markLostScript(scriptKeys(this.keys(space)), [from, to, this.stateTtlMs]));
   }
 
   /** Gap first-seen times kept by the replay watcher: gap start → ms. */
-  async gapAges(stream: string): Promise<Map<number, number>> {
-    const raw = await this.redis.hgetall(`${this.keys(stream)[0]}:gaps`);
+  async gapAges(space: string): Promise<Map<number, number>> {
+    const raw = await this.redis.hgetall(this.keys(space).gapAges);
     return new Map(Object.entries(raw).map(([from, ms]) => [Number(from), Number(ms)]));
   }
 
-  /** Replaces the gap first-seen times of a stream. */
-  async setGapAges(stream: string, ages: Map<number, number>): Promise<void> {
-    const key = `${this.keys(stream)[0]}:gaps`;
+  /** Replaces the gap first-seen times of a space. */
+  async setGapAges(space: string, ages: Map<number, number>): Promise<void> {
+    const key = this.keys(space).gapAges;
     const multi = this.redis.multi().del(key);
-    if (ages.size > 0)
+    if (ages.size > 0) {
       multi.hset(key, Object.fromEntries([...ages].map(([from, ms]) => [String(from), String(ms)])));
+      multi.pexpire(key, this.stateTtlMs);
+    }
     await multi.exec();
   }
 
   /** Records when replay ranges were first reported to a producer (for the requested status), in one round trip. */
-  async markRequested(stream: string, ranges: [number, number][]): Promise<void> {
+  async markRequested(space: string, ranges: SeqRange[]): Promise<void> {
     if (ranges.length === 0) return;
-    const key = `${this.keys(stream)[0]}:requested`;
+    const key = this.keys(space).requested;
     const pipeline = this.redis.pipeline();
     const now = String(Date.now());
     for (const [from, to] of ranges) pipeline.hsetnx(key, `${from}-${to}`, now);
+    pipeline.pexpire(key, this.stateTtlMs);
     await pipeline.exec();
   }
 
   /** When a replay range was first reported to a producer, if it was. */
-  async requestedAt(stream: string, from: number, to: number): Promise<Date | undefined> {
-    const ms = await this.redis.hget(`${this.keys(stream)[0]}:requested`, `${from}-${to}`);
+  async requestedAt(space: string, from: number, to: number): Promise<Date | undefined> {
+    const ms = await this.redis.hget(this.keys(space).requested, `${from}-${to}`);
     return ms ? new Date(Number(ms)) : undefined;
   }
 
   /** Whether every seq of from..to is stored according to the state. */
-  async isPersisted(stream: string, from: number, to: number): Promise<boolean> {
-    const state = await this.state(stream);
-    if (to <= state.persistedTill) return true;
-    const above = await this.redis.zcount(
-      this.keys(stream)[2] as string,
-      Math.max(from, state.persistedTill + 1),
-      to,
-    );
-    return Math.max(0, Math.min(to, state.persistedTill) - from + 1) + above === to - from + 1;
+  async isPersisted(space: string, from: number, to: number): Promise<boolean> {
+    const [holding] = await this.redis.zrevrangebyscore(this.keys(space).persisted, from, '-inf', 'LIMIT', 0, 1);
+    if (!holding) return false;
+    const [, holdingTo] = parseMembers([holding])[0] as SeqRange;
+    return holdingTo >= to;
   }
 }

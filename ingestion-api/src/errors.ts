@@ -6,6 +6,7 @@ const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   payload_too_large: 413,
   too_many_items: 413,
+  seq_conflict: 409,
   not_found: 404,
   unauthorized: 401,
   forbidden: 403,

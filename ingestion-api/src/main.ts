@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { AckStore, FaultStore } from '@logstream/ack-store';
+import { createLogger, createRedis, LeaderLock } from '@logstream/runtime';
 import { QUEUE_NAMES, SOCKET_CHANNEL, type IngestJobData } from '@logstream/shared-types';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
 import { createApp } from './app';
@@ -8,10 +8,8 @@ import { loadConfig } from './config';
 import { createOperations } from './http/create-operations';
 import { operationRoutes } from './http/operation-routes';
 import { allowedOrigins, mountOperations } from './http/operations';
-import { createLogger } from './logger';
 import { Announcer } from './realtime/announcer';
 import { createSocketServer } from './realtime/socket-server';
-import { createRedis } from './redis';
 import { routes } from './routes';
 import { FaultService } from './services/fault-service';
 import { IngestService } from './services/ingest-service';
@@ -21,8 +19,8 @@ import { ReplayService } from './services/replay-service';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'ingestion-api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-  const redis = createRedis(config.REDIS_URL, 'requests');
-  const blocking = createRedis(config.REDIS_URL, 'blocking');
+  const redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
+  const blocking = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -33,7 +31,7 @@ async function main(): Promise<void> {
       removeOnFail: false,
     },
   });
-  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
+  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX, stateTtlMs: config.STREAM_STATE_TTL_MS });
   const faultStore = new FaultStore(redis, config.QUEUE_PREFIX, config.ENABLE_FAULTS);
   const ingest = new IngestService(queue, ack);
   const faults = new FaultService(faultStore, queue, config.ENABLE_FAULTS);
@@ -80,8 +78,8 @@ async function main(): Promise<void> {
       'ingestion API listening',
     ),
   );
-  const pub = createRedis(config.REDIS_URL, 'blocking');
-  const sub = createRedis(config.REDIS_URL, 'blocking');
+  const pub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
+  const sub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
   const io = createSocketServer({
     server,
     pub,
@@ -93,9 +91,7 @@ async function main(): Promise<void> {
   const announcer = new Announcer(
     io,
     monitor,
-    redis,
-    `${config.QUEUE_PREFIX}:announcer`,
-    randomBytes(6).toString('hex'),
+    new LeaderLock(redis, `${config.QUEUE_PREFIX}:announcer`, 6_000),
     logger.child({ module: 'announcer' }),
   );
   realtime.announcer = announcer;
@@ -103,7 +99,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
-    announcer.stop();
+    await announcer.stop();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     await monitor.close();
     await queue.close();

@@ -27,6 +27,10 @@ export const WorkerConfig = z
     REPLAY_EXPIRE_MS: z.coerce.number().int().min(1000).default(600_000),
     /** How often the replay watcher examines streams. Default 1000 ms. */
     REPLAY_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
+    /** A stream (or producer session) unchanged this long, with nothing open, leaves the watcher's active set. Default 600000 ms (10 min). */
+    STREAM_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
+    /** On SIGTERM, the longest the worker spends finishing jobs and flushing before it exits anyway. Default 30000 ms. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
     /** Most live-tail logs published per second (a sample above it). Default 200. */
     LIVE_MAX_PER_SEC: z.coerce.number().int().min(0).default(200),
     /** Obey injected faults (crash-worker) set through the API's POST /control. Default true. */

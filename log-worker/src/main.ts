@@ -1,5 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { AckStore, FaultStore } from '@logstream/ack-store';
+import { createLogger, createRedis, LeaderLock } from '@logstream/runtime';
 import {
   QUEUE_NAMES,
   SOCKET_CHANNEL,
@@ -9,17 +10,15 @@ import {
 import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
-import { createLogger } from './logger';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createIngestProcessor } from './processors/ingest-processor';
 import { LivePublisher } from './realtime/live-publisher';
-import { createRedis } from './redis';
 import { LogWriter } from './repositories/log-writer';
 import { DeadLetters } from './services/dead-letters';
 import { FaultWatcher } from './services/fault-watcher';
 import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
-import { oldestPendingJobAt } from './services/queue-age';
+import { oldestPendingJob } from './services/queue-age';
 import { ReplayWatcher } from './services/replay-watcher';
 
 async function main(): Promise<void> {
@@ -30,8 +29,8 @@ async function main(): Promise<void> {
   metrics.watchMongo(mongo);
   const models = createModels(mongo);
   await ensureIndexes(models);
-  const redis = createRedis(config.REDIS_URL, 'worker');
-  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX });
+  const redis = createRedis(config.REDIS_URL, { service: 'worker', purpose: 'blocking' });
+  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX, stateTtlMs: config.STREAM_STATE_TTL_MS });
   const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
 
   const sink = new LogSink(
@@ -77,15 +76,15 @@ async function main(): Promise<void> {
   deadLetters.attach(worker);
   metrics.watchWorker(worker, () => sink.buffered);
   const watcher = new ReplayWatcher(
-    redis,
     ack,
     models,
+    new LeaderLock(redis, `${config.QUEUE_PREFIX}:replay-watcher`, config.REPLAY_INTERVAL_MS * 5),
     {
       replayAfterMs: config.REPLAY_AFTER_MS,
       expireAfterMs: config.REPLAY_EXPIRE_MS,
       intervalMs: config.REPLAY_INTERVAL_MS,
-      lockKey: `${config.QUEUE_PREFIX}:replay-watcher`,
-      oldestPendingJobAt: () => oldestPendingJobAt(redis, ingestQueue),
+      idleAfterMs: config.STREAM_IDLE_MS,
+      oldestPendingJobAt: oldestPendingJob(redis, ingestQueue),
       onRequested: (replay) => {
         metrics.replays.inc();
         live.replayRequested(replay);
@@ -127,7 +126,13 @@ async function main(): Promise<void> {
   );
 
   const shutdown = async (signal: string) => {
-    logger.info({ signal }, 'shutting down: finishing active jobs and flushing');
+    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: finishing active jobs and flushing');
+    // A database that does not answer must not keep the process alive: unfinished jobs return to the queue when their
+    // locks lapse, and another worker stores them.
+    setTimeout(() => {
+      logger.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting with jobs unfinished');
+      process.exit(1);
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     faults.stop();
     await watcher.stop();
     await worker.close();

@@ -1,6 +1,5 @@
-import type { AckState, IngestReceipt } from '@logstream/shared-types';
 import { resendCooldown, type PendingBuffer } from './pending-buffer';
-import { clipBelow } from './ranges';
+import { clipBelow, parseSequenceSpace, type AckState, type IngestReceipt } from '@logstream/shared-types';
 
 /** What applying one ACK state changed, for the producer's counters and events. */
 export interface AckEffects {
@@ -14,6 +13,8 @@ export interface AckEffects {
   resentReplay: number;
   /** Logs queued again because the API no longer knows them (its state was lost). */
   resentForgotten: number;
+  /** Logs queued again because the API had given them up as lost while this producer still held them. */
+  resentLost: number;
 }
 
 /** Context of {@link applyAckState}. */
@@ -46,9 +47,12 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
     resentMissing: 0,
     resentReplay: 0,
     resentForgotten: 0,
+    resentLost: 0,
   };
   if (state.persistedTill > ctx.persistedFloor) effects.persisted = buffer.dropThrough(state.persistedTill);
   const floor = Math.max(ctx.persistedFloor, state.persistedTill);
+  // Stored above a gap: forgotten too, so a gap never makes the producer hold everything after it.
+  effects.persisted += buffer.dropInRanges(clipBelow(state.persisted, floor));
   if (state.ackTill > floor) {
     for (const entry of buffer.inRanges([[floor + 1, state.ackTill]])) {
       if (buffer.markReceived(entry.seq)) effects.acknowledged += 1;
@@ -70,6 +74,12 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
     )
     .slice(0, Math.max(0, ctx.replayBudget));
   effects.resentReplay = buffer.requeue(replay.map((entry) => entry.seq));
+  // Given up as lost by the server, yet still held here (the replay request expired before this producer could
+  // answer it, e.g. it was offline): sent again, and the server takes them.
+  const lost = buffer
+    .inRanges(clipBelow(state.lost, floor))
+    .filter((entry) => entry.state !== 'queued' && entry.state !== 'inflight');
+  effects.resentLost = buffer.requeue(lost.map((entry) => entry.seq));
   if (ctx.authoritative) {
     const forgotten: number[] = [];
     for (const entry of buffer.all()) {
@@ -81,19 +91,21 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
 }
 
 /**
- * The ACK state of `stream` carried by a receipt: its entry in `streams`, else the top-level fields (a request with
+ * The ACK state of a sequence space (`stream` or `stream#session`) carried by a receipt: its entry in `streams`, else the top-level fields (a request with
  * one numbered stream). Undefined when the API sent none (a server without the ACK protocol).
  */
-export function ackStateOfReceipt(receipt: IngestReceipt, stream: string): AckState | undefined {
-  const own = receipt.streams?.[stream];
+export function ackStateOfReceipt(receipt: IngestReceipt, space: string): AckState | undefined {
+  const own = receipt.streams?.[space];
   if (own) return own;
   if (receipt.ackTill === undefined) return undefined;
   return {
-    stream,
+    ...parseSequenceSpace(space),
     ackTill: receipt.ackTill,
     persistedTill: receipt.persistedTill ?? 0,
     missing: receipt.missing ?? [],
+    persisted: [],
     replay: receipt.replay ?? [],
+    lost: [],
     // Not carried at top level; ackTill is a safe lower bound (only authoritative polls use highestSeq).
     highestSeq: receipt.ackTill,
     status: receipt.status ?? 'ok',

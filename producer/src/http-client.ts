@@ -99,11 +99,13 @@ export function postIngest(
 export function getAck(
   base: string,
   stream: string,
+  session: string | undefined,
   apiKey: string | undefined,
   timeoutMs: number,
 ): Promise<HttpOutcome<AckState>> {
+  const query = session ? `?session=${encodeURIComponent(session)}` : '';
   return exchange(
-    `${base.replace(/\/$/, '')}/ack/${encodeURIComponent(stream)}`,
+    `${base.replace(/\/$/, '')}/ack/${encodeURIComponent(stream)}${query}`,
     { method: 'GET', headers: headers(apiKey, false) },
     timeoutMs,
     (raw) => AckState.parse(raw),
@@ -121,7 +123,7 @@ export function failureAction(
 ): 'split' | 'reject' | 'retry' {
   if (outcome.kind === 'retry') return 'retry';
   if (outcome.status === 413 && batchLength > 1) return 'split';
-  if ([400, 413, 422].includes(outcome.status)) return 'reject';
+  if ([400, 409, 413, 422].includes(outcome.status)) return 'reject';
   return 'retry';
 }
 
@@ -138,8 +140,8 @@ export class ApiClient {
     return postIngest(this.base, body, this.apiKey, this.timeoutMs);
   }
 
-  /** `GET /ack/:stream`. */
-  ack(stream: string): Promise<HttpOutcome<AckState>> {
-    return getAck(this.base, stream, this.apiKey, this.timeoutMs);
+  /** `GET /ack/:stream?session=`. */
+  ack(stream: string, session: string | undefined): Promise<HttpOutcome<AckState>> {
+    return getAck(this.base, stream, session, this.apiKey, this.timeoutMs);
   }
 }

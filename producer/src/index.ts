@@ -11,5 +11,5 @@ export { InvalidLogError, type LogFields } from './log-entry';
 export { ApiError } from './http-client';
 export { emptyStats, type ProducerStats } from './stats';
 export { backoffDelay, parseRetryAfter, retryDelay, type BackoffPolicy } from './backoff';
-export { normalizeRanges, type SeqRange } from './ranges';
+export { normalizeRanges, type SeqRange } from '@logstream/shared-types';
 export { readSpool, stateFileOf, type SpoolState } from './spool';

@@ -1,3 +1,4 @@
+import type { AckState } from '@logstream/shared-types';
 import { applyAckState, ackStateOfReceipt } from './ack-apply';
 import { itemJson, PendingBuffer, requestBody, resendCooldown } from './pending-buffer';
 
@@ -15,12 +16,14 @@ const ctx = {
   replayBudget: 1000,
   authoritative: false,
 };
-const state = {
+const state: AckState = {
   stream: 's',
   ackTill: 0,
   persistedTill: 0,
   missing: [],
+  persisted: [],
   replay: [],
+  lost: [],
   highestSeq: 0,
   status: 'ok' as const,
 };
@@ -155,10 +158,32 @@ describe('applyAckState', () => {
     expect(batch.slice(2).map((entry) => entry.state)).toEqual(['queued', 'queued', 'received', 'received']);
   });
 
+  it('forgets logs stored above a gap, and keeps the ones in the gap', () => {
+    const buffer = filled(10);
+    const batch = buffer.takeBatch(10, 1e6);
+    buffer.markSent(batch, 1000);
+    const effects = applyAckState(
+      buffer,
+      { ...state, ackTill: 3, persistedTill: 3, missing: [[4, 5]], persisted: [[6, 9]], highestSeq: 10 },
+      ctx,
+    );
+    expect(effects.persisted).toBe(7);
+    expect([...buffer.all()].map((entry) => entry.seq)).toEqual([4, 5, 10]);
+  });
+
+  it('sends again what the server gave up as lost while this producer still holds it', () => {
+    const buffer = filled(6);
+    const batch = buffer.takeBatch(6, 1e6);
+    buffer.markSent(batch, 1000);
+    const effects = applyAckState(buffer, { ...state, lost: [[2, 3]], highestSeq: 6 }, ctx);
+    expect(effects.resentLost).toBe(2);
+    expect([buffer.get(2)?.state, buffer.get(3)?.state, buffer.get(4)?.state]).toEqual(['queued', 'queued', 'sent']);
+  });
+
   it('reads the ACK state from either receipt form', () => {
-    const own = { ...state, stream: 'auth/x', ackTill: 3, highestSeq: 3 };
+    const own = { ...state, stream: 'auth/x', session: 'p1', ackTill: 3, highestSeq: 3 };
     expect(
-      ackStateOfReceipt({ batchId: 'b', accepted: 1, rejected: [], streams: { 'auth/x': own } }, 'auth/x'),
+      ackStateOfReceipt({ batchId: 'b', accepted: 1, rejected: [], streams: { 'auth/x#p1': own } }, 'auth/x#p1'),
     ).toBe(own);
     expect(
       ackStateOfReceipt({ batchId: 'b', accepted: 1, rejected: [], ackTill: 4, persistedTill: 2 }, 'auth'),

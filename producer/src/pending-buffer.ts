@@ -1,4 +1,4 @@
-import type { SeqRange } from './ranges';
+import type { SeqRange } from '@logstream/shared-types';
 
 /** Where a held log stands. `sent` means handed to the network (or dropped by chaos) without a receipt yet. */
 export type EntryState = 'queued' | 'inflight' | 'sent' | 'received';
@@ -30,13 +30,14 @@ export function resendCooldown(entry: Pick<PendingEntry, 'sends'>, baseMs: numbe
   return Math.min(maxMs, baseMs * 2 ** Math.min(Math.max(entry.sends - 1, 0), 20));
 }
 
-/** A `POST /ingest` body for one stream's batch, built from the cached JSON of each log. */
+/** A `POST /ingest` body for one producer session's batch, built from the cached JSON of each log. */
 export function requestBody(
-  stream: { service: string; instance?: string | undefined },
+  space: { service: string; instance?: string | undefined; session?: string | undefined },
   batch: readonly PendingEntry[],
 ): string {
-  const instance = stream.instance ? `,"instance":${JSON.stringify(stream.instance)}` : '';
-  return `{"service":${JSON.stringify(stream.service)}${instance},"logs":[${batch.map(itemJson).join(',')}]}`;
+  const instance = space.instance ? `,"instance":${JSON.stringify(space.instance)}` : '';
+  const session = space.session ? `,"session":${JSON.stringify(space.session)}` : '';
+  return `{"service":${JSON.stringify(space.service)}${instance}${session},"logs":[${batch.map(itemJson).join(',')}]}`;
 }
 
 /**
@@ -176,6 +177,14 @@ export class PendingBuffer {
   /** Forgets a log for good (persisted or refused by the API). */
   remove(seq: number): boolean {
     return this.entries.delete(seq);
+  }
+
+  /** Forgets every log whose seq lies in `ranges` (stored above a gap). Returns the removed count. */
+  dropInRanges(ranges: readonly SeqRange[]): number {
+    let dropped = 0;
+    for (const entry of this.inRanges(ranges)) if (this.entries.delete(entry.seq)) dropped += 1;
+    if (this.entries.size === 0) this.lowestHeld = Infinity;
+    return dropped;
   }
 
   /** Forgets every log with seq ≤ `persistedTill`. Returns the removed seqs count. */

@@ -1,5 +1,12 @@
 import { EventEmitter } from 'node:events';
-import { LIMITS, streamOf, type AckState, type IngestReceipt, type LogLevel } from '@logstream/shared-types';
+import {
+  LIMITS,
+  sequenceSpaceOf,
+  streamOf,
+  type AckState,
+  type IngestReceipt,
+  type LogLevel,
+} from '@logstream/shared-types';
 import { ackStateOfReceipt, applyAckState } from './ack-apply';
 import { RetryClock } from './backoff';
 import { Chaos } from './chaos';
@@ -13,7 +20,7 @@ import {
   type ProducerOptionsInput,
 } from './options';
 import { PendingBuffer, requestBody, type PendingEntry } from './pending-buffer';
-import { FileSpool } from './spool';
+import { FileSpool, newSessionId } from './spool';
 import { countAckEffects, emptyStats, type ProducerStats } from './stats';
 import { TokenBucket } from './token-bucket';
 import { waitUntil } from './wait-until';
@@ -22,6 +29,13 @@ import { waitUntil } from './wait-until';
 export class Producer extends EventEmitter {
   /** `service` or `service/instance`. */
   readonly stream: string;
+  /**
+   * This producer's session: drawn at random when it starts, or continued from its spool. Seqs count within it, so
+   * replicas of a service and restarts never share seqs.
+   */
+  readonly session: string | undefined;
+  /** The sequence space the API keeps this producer's ACK state under (`stream#session`). */
+  readonly space: string;
   private readonly config: ProducerConfig;
   private readonly buffer = new PendingBuffer();
   private readonly spool: FileSpool | undefined;
@@ -54,13 +68,17 @@ export class Producer extends EventEmitter {
     this.retryClock = new RetryClock({ baseMs, maxMs }, random);
     this.stream = streamOf(this.config);
     this.replayBudget = new TokenBucket(this.config.replayRatePerSec);
+    let session: string | undefined = newSessionId();
     if (this.config.spoolFile) {
       const { spool, recovered } = FileSpool.open(this.config.spoolFile, this.stream);
       this.spool = spool;
+      session = recovered.session;
       this.nextSeq = recovered.nextSeq;
       this.counters.persistedTill = recovered.persistedTill;
       for (const log of recovered.logs) this.buffer.add(log.seq, log.json);
     }
+    this.session = session;
+    this.space = sequenceSpaceOf({ ...this.config, session });
     this.timer = setInterval(() => this.tick(), Math.min(this.config.flushIntervalMs, 100));
     this.timer.unref();
   }
@@ -91,7 +109,7 @@ export class Producer extends EventEmitter {
   /** A snapshot of the counters. */
   stats(): ProducerStats {
     const { counters, chaos, buffer, nextSeq } = this;
-    return { ...counters, chaos: { ...chaos.counts }, buffered: buffer.size, nextSeq };
+    return { ...counters, chaos: { ...chaos.counts }, buffered: buffer.size, nextSeq, session: this.session };
   }
 
   /** Resolves once every log buffered before the call was sent and received by the API; rejects after `timeoutMs`. */
@@ -184,7 +202,7 @@ export class Producer extends EventEmitter {
     this.sendsStarted += 1;
     for (const entry of batch) if (entry.sends === 0) this.counters.sent += 1;
     if (this.chaos.drop()) return this.buffer.markSent(batch, Date.now());
-    const body = requestBody(this.config, batch);
+    const body = requestBody({ ...this.config, session: this.session }, batch);
     const copies = this.chaos.duplicate() ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
       const outcome = await this.api.ingest(body);
@@ -225,7 +243,7 @@ export class Producer extends EventEmitter {
       else if (this.buffer.markReceived(entry.seq)) this.counters.acknowledged += 1;
     });
     this.counters.duplicates += receipt.duplicates ?? 0;
-    const state = ackStateOfReceipt(receipt, this.stream);
+    const state = ackStateOfReceipt(receipt, this.space);
     if (state) this.applyAck(state, false);
   }
 
@@ -234,7 +252,7 @@ export class Producer extends EventEmitter {
     this.lastPollAt = Date.now();
     const sendsBefore = this.sendsStarted;
     try {
-      const outcome = await this.api.ack(this.stream);
+      const outcome = await this.api.ack(this.stream, this.session);
       if (outcome.kind === 'ok') {
         this.ackUnsupported = false;
         // Only authoritative when no request went out meanwhile (a receipt could be newer than this answer).

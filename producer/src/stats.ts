@@ -24,6 +24,8 @@ export interface ProducerStats {
   chaos: { dropped: number; duplicated: number; reordered: number };
   /** Next seq this producer will assign. */
   nextSeq: number;
+  /** The producer session its seqs count in (none only for a spool written before sessions). */
+  session: string | undefined;
   /** Latest `ackTill` seen. */
   ackTill: number;
   /** Latest `persistedTill` seen (never goes back). */
@@ -46,6 +48,7 @@ export function emptyStats(): ProducerStats {
     duplicates: 0,
     chaos: { dropped: 0, duplicated: 0, reordered: 0 },
     nextSeq: 1,
+    session: undefined,
     ackTill: 0,
     persistedTill: 0,
     lastError: undefined,
@@ -54,7 +57,7 @@ export function emptyStats(): ProducerStats {
 
 /** Adds what applying an ACK state did to the counters; returns how many logs were queued for resend. */
 export function countAckEffects(counters: ProducerStats, effects: AckEffects): number {
-  const resent = effects.resentMissing + effects.resentReplay + effects.resentForgotten;
+  const resent = effects.resentMissing + effects.resentReplay + effects.resentForgotten + effects.resentLost;
   counters.acknowledged += effects.acknowledged;
   counters.persisted += effects.persisted;
   counters.resent += resent;

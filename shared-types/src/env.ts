@@ -45,6 +45,12 @@ export const serviceEnv = {
     .default('mongodb://127.0.0.1:27017'),
   /** BullMQ and ACK-state key prefix. Default `logstream`. */
   QUEUE_PREFIX: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  /** How long a stream's (or producer session's) ACK state is kept in Redis after its last change. Default 7 days. */
+  STREAM_STATE_TTL_MS: z.coerce
+    .number()
+    .int()
+    .min(60_000)
+    .default(7 * 24 * 60 * 60 * 1000),
   /** pino level. Default `info`. */
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
   /** Pretty-print logs for people (npm start) instead of JSON lines. Default false. */

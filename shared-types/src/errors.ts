@@ -7,6 +7,7 @@ export const ERROR_CODES = [
   'unsupported_media_type',
   'payload_too_large',
   'too_many_items',
+  'seq_conflict',
   'not_found',
   'unauthorized',
   'forbidden',

@@ -16,20 +16,30 @@ export const ItemRejection = z.object({
 });
 export type ItemRejection = z.infer<typeof ItemRejection>;
 
-/** A stream's acknowledgement state (see docs/protocol.md). */
+/** An inclusive range of seqs, `[from, to]`. */
+export const SeqRangeSchema = z.tuple([z.int(), z.int()]);
+
+/** The acknowledgement state of one sequence space: a stream, or one producer session of it (see docs/protocol.md). */
 export const AckState = z.object({
+  /** The stream: `service` or `service/instance`. */
   stream: z.string(),
+  /** The producer session the seqs belong to; absent for a client that names none. */
+  session: z.string().optional(),
   /** Highest seq such that every seq 1..ackTill was received by the API. */
   ackTill: z.int().nonnegative(),
-  /** Highest seq such that every seq 1..persistedTill is durably stored. */
+  /** Highest seq such that every seq 1..persistedTill is durably stored. Never passes a seq that is not stored. */
   persistedTill: z.int().nonnegative(),
-  /** Gaps above ackTill, as inclusive ranges, lowest first (bounded). */
-  missing: z.array(z.tuple([z.int(), z.int()])),
+  /** Gaps in the received seqs above ackTill, as inclusive ranges, lowest first (the first 100). */
+  missing: z.array(SeqRangeSchema),
+  /** Seqs stored above persistedTill (beyond a gap), lowest first (the first 100): a producer may forget these too. */
+  persisted: z.array(SeqRangeSchema),
   /** Ranges the producer is asked to resend (open replay requests), lowest first. */
-  replay: z.array(z.tuple([z.int(), z.int()])),
+  replay: z.array(SeqRangeSchema),
+  /** Ranges given up as lost: asked for and never resent before the request expired. Never counted as persisted. */
+  lost: z.array(SeqRangeSchema),
   /** Highest seq received at all. */
   highestSeq: z.int().nonnegative(),
-  /** `ok` when nothing is missing, `partial` otherwise. */
+  /** `ok` when nothing is missing, lost or unstored; `partial` otherwise. */
   status: z.enum(['ok', 'partial']),
 });
 export type AckState = z.infer<typeof AckState>;
@@ -47,7 +57,7 @@ export const IngestReceipt = z.object({
   missing: z.array(z.tuple([z.int(), z.int()])).optional(),
   status: z.enum(['ok', 'partial']).optional(),
   replay: z.array(z.tuple([z.int(), z.int()])).optional(),
-  /** ACK state of every numbered stream in the request. */
+  /** ACK state of every sequence space in the request, keyed by `stream` or `stream#session`. */
   streams: z.record(z.string(), AckState).optional(),
 });
 export type IngestReceipt = z.infer<typeof IngestReceipt>;

@@ -23,7 +23,17 @@ export const StreamName = z
   );
 export type StreamName = z.infer<typeof StreamName>;
 
-/** Per-stream sequence number assigned by the producer: 1, 2, 3 … */
+/**
+ * A producer session: one producer process's run, named by the producer (the client library draws a random one per
+ * start, and keeps it in its spool across restarts). Seqs are compared only within one session, so two replicas of a
+ * service, or a restart without a spool, never collide.
+ */
+export const SessionId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'session must be 1 to 64 characters of A-Z, a-z, 0-9, "-" or "_"');
+export type SessionId = z.infer<typeof SessionId>;
+
+/** Per-session (or, without a session, per-stream) sequence number assigned by the producer: 1, 2, 3 … */
 export const Seq = z.int().positive().max(Number.MAX_SAFE_INTEGER);
 
 /** ISO 8601 with a zone (`2026-11-22T10:32:00Z`) or epoch milliseconds; never more than a day ahead. */
@@ -55,6 +65,7 @@ export const LogInput = z
       .min(1, 'message must not be empty')
       .max(LIMITS.maxMessageLength, `message is longer than ${LIMITS.maxMessageLength} characters`),
     timestamp: TimestampInput.optional(),
+    session: SessionId.optional(),
     seq: Seq.optional(),
     requestId: z.string().min(1).max(LIMITS.maxRequestIdLength).optional(),
     meta: LogMeta.optional(),
@@ -70,7 +81,10 @@ export const JobLog = z.object({
   id: z.string().min(1),
   service: ServiceName,
   instance: InstanceName.optional(),
+  session: SessionId.optional(),
   seq: Seq.optional(),
+  /** Content fingerprint of a numbered log (see `fingerprintLog` in the API): tells a retry from a reused seq. */
+  fp: z.string().optional(),
   level: LogLevel,
   message: z.string(),
   ts: z.iso.datetime(),
@@ -84,15 +98,61 @@ export function streamOf(log: { service: string; instance?: string | undefined }
   return log.instance ? `${log.service}/${log.instance}` : log.service;
 }
 
+/** The fields that name a sequence space: a stream and, optionally, a producer session. */
+export interface SpaceFields {
+  service: string;
+  instance?: string | undefined;
+  session?: string | undefined;
+}
+
+/**
+ * The sequence space a numbered log belongs to: its stream, or `stream#session` when the producer names a session.
+ * Seqs are compared only within one space; ACK state is kept per space.
+ */
+export function sequenceSpaceOf(log: SpaceFields): string {
+  return log.session ? `${streamOf(log)}#${log.session}` : streamOf(log);
+}
+
+/** The service and instance of a stream name (`service` or `service/instance`). */
+export function parseStream(stream: string): { service: string; instance?: string } {
+  const slash = stream.indexOf('/');
+  return slash < 0 ? { service: stream } : { service: stream.slice(0, slash), instance: stream.slice(slash + 1) };
+}
+
+/** The stream and session of a sequence space name (the inverse of {@link sequenceSpaceOf}). */
+export function parseSequenceSpace(space: string): { stream: string; session?: string } {
+  const hash = space.indexOf('#');
+  return hash < 0 ? { stream: space } : { stream: space.slice(0, hash), session: space.slice(hash + 1) };
+}
+
 /**
  * The storage `_id` of a log, derived so that a re-delivered or re-sent log maps to the same document:
- * `stream@seq` when the producer numbers its logs, otherwise `batchId:index` fixed at ingest and carried in the job.
- * Slugs never contain `@` or `:`, so the two forms cannot collide.
+ * `space@seq` when the producer numbers its logs, otherwise `batchId:index` fixed at ingest and carried in the job.
+ * Slugs and session ids never contain `@` or `:`, so the two forms cannot collide.
  */
-export function deriveLogId(
-  log: { service: string; instance?: string | undefined; seq?: number | undefined },
-  batchId: string,
-  index: number,
-): string {
-  return log.seq !== undefined ? `${streamOf(log)}@${log.seq}` : `${batchId}:${index}`;
+export function deriveLogId(log: SpaceFields & { seq?: number | undefined }, batchId: string, index: number): string {
+  return log.seq !== undefined ? `${sequenceSpaceOf(log)}@${log.seq}` : `${batchId}:${index}`;
+}
+
+/**
+ * The `_id` under which a log is stored when its seq was already stored with other content (a seq reused by a
+ * misbehaving client): both are kept, never one dropped for the other.
+ */
+export function conflictLogId(id: string, fingerprint: string): string {
+  return `${id}~${fingerprint}`;
+}
+
+/**
+ * Groups items by a key, keeping their order within each group. The one grouping helper for "logs by stream",
+ * "seqs by sequence space" and the like.
+ */
+export function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    const group = groups.get(key);
+    if (group) group.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }

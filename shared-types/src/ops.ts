@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LogLevel } from './level';
 import type { AckState } from './ingest';
-import { StreamName } from './log';
+import { SessionId, StreamName } from './log';
 
 /** Counts of the ingest queue's job states. */
 export const QueueCounts = z.object({
@@ -74,8 +74,11 @@ export type ReplayStatus = z.infer<typeof ReplayStatus>;
 
 /** A request for a producer to resend seqs `from..to` of a stream (`GET /replays`, replay events). */
 export const ReplayRequest = z.object({
+  /** Stable: one range of one sequence space is one request, however often the watcher looks at it. */
   id: z.string(),
   stream: z.string(),
+  /** The producer session asked, when the seqs belong to one. */
+  session: z.string().optional(),
   from: z.int().positive(),
   to: z.int().positive(),
   status: ReplayStatus,
@@ -90,7 +93,12 @@ export type ReplayRequest = z.infer<typeof ReplayRequest>;
 
 /** Body of `POST /replays`. */
 export const ReplayTrigger = z
-  .object({ stream: StreamName, from: z.int().positive(), to: z.int().positive() })
+  .object({
+    stream: StreamName,
+    session: SessionId.optional(),
+    from: z.int().positive(),
+    to: z.int().positive(),
+  })
   .refine((r) => r.to >= r.from, { message: 'to must be at least from', path: ['to'] });
 export type ReplayTrigger = z.infer<typeof ReplayTrigger>;
 

@@ -17,7 +17,7 @@ import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
 import { mountOperations } from '../http/operations';
-import { createRedis } from '../redis';
+import { createRedis } from '@logstream/runtime';
 
 const ADMIN_KEY = 'board-admin-key-0123456789';
 
@@ -36,7 +36,7 @@ describe('BullMQ board in a browser', () => {
   beforeAll(async () => {
     const prefix = uniqueName('board');
     const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, ADMIN_KEY });
-    redis = createRedis(config.REDIS_URL, 'requests');
+    redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
     const logger = pino({ level: 'silent' });
@@ -75,7 +75,7 @@ describe('BullMQ board in a browser', () => {
     };
     await operations.mount.queues.deadLetter.add(DEAD_LETTER_JOB_NAME, letter, { jobId: 'poison-demo' });
     // A real worker fails the job, so the board shows it in the failed set with its error.
-    const workerRedis = createRedis(config.REDIS_URL, 'blocking');
+    const workerRedis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
     const worker = new Worker(
       QUEUE_NAMES.ingest,
       async () => {

@@ -1,21 +1,29 @@
-import { StreamName } from '@logstream/shared-types';
+import { z } from 'zod';
+import { parseStream, sequenceSpaceOf, SessionId, StreamName } from '@logstream/shared-types';
 import { AppError } from '../errors';
 import type { Handler } from '../http/types';
 import type { IngestService } from '../services/ingest-service';
 
-/** `GET /ack/:stream` (the stream URL-encoded, e.g. `payment%2Feu-1`): the stream's ACK state. */
+const AckQuery = z.object({ session: SessionId.optional() });
+
+/**
+ * `GET /ack/:stream?session=` (the stream URL-encoded, e.g. `payment%2Feu-1`): the ACK state of the stream's seqs
+ * sent without a session, or of one producer session. A GET only reads.
+ */
 export function ackStateHandler(service: IngestService): Handler {
   return async (req) => {
-    const parsed = StreamName.safeParse(req.params.stream);
-    if (!parsed.success)
-      throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'bad stream');
-    const state = await service.state(parsed.data);
-    await service.noteReplaysReported({ [state.stream]: state });
-    return { status: 200, body: state };
+    const stream = StreamName.safeParse(req.params.stream);
+    if (!stream.success)
+      throw new AppError('validation_failed', stream.error.issues[0]?.message ?? 'bad stream');
+    const query = AckQuery.safeParse(req.query);
+    if (!query.success)
+      throw new AppError('validation_failed', query.error.issues[0]?.message ?? 'bad session');
+    const space = sequenceSpaceOf({ ...parseStream(stream.data), session: query.data.session });
+    return { status: 200, body: await service.state(space) };
   };
 }
 
-/** `GET /ack`: the ACK state of every stream. */
+/** `GET /ack`: the ACK state of every active stream and producer session. */
 export function ackListHandler(service: IngestService): Handler {
   return async () => ({ status: 200, body: { streams: await service.states() } });
 }

@@ -23,7 +23,7 @@ import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
 import { mountOperations } from '../http/operations';
-import { createRedis } from '../redis';
+import { createRedis } from '@logstream/runtime';
 
 const ADMIN_KEY = 'dead-letter-admin-key-0123';
 
@@ -86,7 +86,7 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
       AUTH_REQUIRED: 'false',
       ADMIN_KEY,
     });
-    redis = createRedis(config.REDIS_URL, 'requests');
+    redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
       connection: redis,

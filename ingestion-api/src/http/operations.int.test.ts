@@ -7,7 +7,7 @@ import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
 import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { createRedis } from '../redis';
+import { createRedis } from '@logstream/runtime';
 import { healthHandler } from '../handlers/health';
 import { IngestService } from '../services/ingest-service';
 import { createOperations, type Operations } from './create-operations';
@@ -20,7 +20,7 @@ const ADMIN_KEY = 'test-admin-key-0123456789';
 async function buildApp(env: Record<string, string>) {
   const prefix = uniqueName('ops');
   const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, ...env });
-  const redis = createRedis(config.REDIS_URL, 'requests');
+  const redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
   await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
   const logger = pino({ level: 'silent' });

@@ -1,13 +1,13 @@
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { LeaderLock } from '@logstream/runtime';
 import type { AckState, ControlResult, ReplayRequest } from '@logstream/shared-types';
 import type { PipelineMonitor } from '../services/pipeline-monitor';
 import type { SocketServer } from './socket-server';
 
 /**
- * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent by one API instance, chosen
- * with a Redis lock, since the adapter fans every event out to all clients), ACK updates (at most one per stream per
- * second), replay requests, control actions, and workers disappearing or coming back.
+ * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent by whichever API instance holds
+ * the announcer's leader lock for that round, since the adapter fans every event out to all clients), ACK updates (at
+ * most one per stream per second), replay requests, control actions, and workers disappearing or coming back.
  */
 export class Announcer {
   private timer: NodeJS.Timeout | undefined;
@@ -17,29 +17,26 @@ export class Announcer {
   constructor(
     private readonly io: SocketServer,
     private readonly monitor: PipelineMonitor,
-    private readonly redis: Redis,
-    private readonly lockKey: string,
-    private readonly owner: string,
+    private readonly leader: LeaderLock,
     private readonly logger: Logger,
   ) {}
 
   /** Starts the 2-second snapshot loop. */
   start(intervalMs = 2000): void {
     this.timer = setInterval(() => {
-      void this.tick(intervalMs).catch((error: unknown) =>
+      void this.tick().catch((error: unknown) =>
         this.logger.warn({ err: error }, 'snapshot failed'),
       );
     }, intervalMs);
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.leader.release();
   }
 
-  private async tick(intervalMs: number): Promise<void> {
-    const got = await this.redis.set(this.lockKey, this.owner, 'PX', intervalMs * 3, 'NX');
-    if (got !== 'OK' && (await this.redis.get(this.lockKey)) !== this.owner) return;
-    await this.redis.pexpire(this.lockKey, intervalMs * 3);
+  private async tick(): Promise<void> {
+    if (!(await this.leader.acquireOrRenew())) return;
     const snapshot = await this.monitor.snapshot();
     this.io.emit('metrics:snapshot', snapshot);
     this.io.emit('queue:stats', this.monitor.queueStats());

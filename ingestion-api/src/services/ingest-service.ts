@@ -1,24 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import type { Queue } from 'bullmq';
-import type { AckStore } from '@logstream/ack-store';
+import type { AckStore, ReceiveVerdict } from '@logstream/ack-store';
 import {
   deriveLogId,
-  streamOf,
+  groupBy,
+  parseSequenceSpace,
+  sequenceSpaceOf,
   type AckState,
   type IngestJobData,
   type IngestReceipt,
+  type ItemRejection,
   type JobLog,
 } from '@logstream/shared-types';
 import { AppError } from '../errors';
+import { fingerprintLog } from './fingerprint';
 import { validateBatch, type ValidatedBatch } from './validate-batch';
 
+type ValidItem = ValidatedBatch['valid'][number] & { fingerprint?: string };
+
 /** Builds the job payload of a validated request; ids are derived here so that every re-delivery maps to them. */
-export function toJobData(batchId: string, receivedAt: Date, valid: ValidatedBatch['valid']): IngestJobData {
-  const logs: JobLog[] = valid.map(({ index, log }) => ({
+export function toJobData(batchId: string, receivedAt: Date, valid: ValidItem[]): IngestJobData {
+  const logs: JobLog[] = valid.map(({ index, log, fingerprint }) => ({
     id: deriveLogId(log, batchId, index),
     service: log.service,
     ...(log.instance !== undefined && { instance: log.instance }),
+    ...(log.session !== undefined && { session: log.session }),
     ...(log.seq !== undefined && { seq: log.seq }),
+    ...(fingerprint !== undefined && { fp: fingerprint }),
     level: log.level,
     message: log.message,
     ts: (log.timestamp ?? receivedAt).toISOString(),
@@ -40,9 +48,29 @@ async function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
+const ENQUEUED: ReadonlySet<ReceiveVerdict> = new Set(['new', 'resent', 'verify']);
+
+function conflictRejection(item: ValidItem, space: string): ItemRejection {
+  const { stream, session } = parseSequenceSpace(space);
+  const where = session ? `stream ${stream}, session ${session}` : `stream ${stream} (no session)`;
+  return {
+    index: item.index,
+    errors: [
+      {
+        field: 'seq',
+        message:
+          `seq ${item.log.seq} of ${where} was already received with different content and is not stored yet; ` +
+          'a producer that numbers logs anew must send a new session (see docs/protocol.md)',
+      },
+    ],
+  };
+}
+
 /**
- * Validates a request, marks its numbered logs received in the ACK store, and enqueues the valid logs that are not
- * duplicates as one job. Duplicates of stored or in-flight seqs are acknowledged but not enqueued again.
+ * Validates a request, marks its numbered logs received in the ACK store (per sequence space: a stream, or one
+ * producer session of it), and enqueues as one job every valid log that is new, resent on request, or a repeat of a
+ * stored seq (the worker compares it with the stored copy). Retries of in-flight logs are acknowledged and not
+ * enqueued again; a seq reused in flight with other content is refused, never acknowledged and dropped.
  */
 export class IngestService {
   constructor(
@@ -50,42 +78,82 @@ export class IngestService {
     private readonly ack: AckStore,
   ) {}
 
-  /** Returns the receipt; throws `AppError` (400) when nothing in the request is valid. */
+  /** Returns the receipt; throws `AppError` when nothing in the request can be taken. */
   async ingest(body: unknown): Promise<IngestReceipt> {
     const { valid, rejected } = validateBatch(body);
     if (valid.length === 0) {
       throw new AppError('validation_failed', `none of the ${rejected.length} log(s) is valid`, { rejected });
     }
 
-    const seqsByStream = new Map<string, number[]>();
-    for (const { log } of valid) {
-      if (log.seq === undefined) continue;
-      const stream = streamOf(log);
-      seqsByStream.set(stream, [...(seqsByStream.get(stream) ?? []), log.seq]);
-    }
-    const streams: Record<string, AckState> = {};
-    const accepted = new Map<string, Set<number>>();
-    for (const [stream, seqs] of seqsByStream) {
-      const result = await redisCall('the ACK store', () => this.ack.receive(stream, seqs));
-      streams[stream] = result.state;
-      accepted.set(stream, result.accepted);
-    }
-    const fresh = valid.filter(
-      ({ log }) => log.seq === undefined || accepted.get(streamOf(log))?.has(log.seq),
+    const items: ValidItem[] = valid.map((item) =>
+      item.log.seq === undefined ? item : { ...item, fingerprint: fingerprintLog(item.log) },
+    );
+    const bySpace = groupBy(
+      items.filter((item) => item.log.seq !== undefined),
+      (item) => sequenceSpaceOf(item.log),
+    );
+    const results = await redisCall('the ACK store', () =>
+      Promise.all(
+        [...bySpace].map(async ([space, spaceItems]) => ({
+          space,
+          spaceItems,
+          result: await this.ack.receive(
+            space,
+            spaceItems.map((item) => ({ seq: item.log.seq as number, fingerprint: item.fingerprint as string })),
+          ),
+        })),
+      ),
     );
 
+    const streams: Record<string, AckState> = {};
+    const verdictOf = new Map<ValidItem, ReceiveVerdict>();
+    const conflicts: ItemRejection[] = [];
+    for (const { space, spaceItems, result } of results) {
+      if (result.kind === 'overflow') {
+        throw new AppError(
+          'backpressure',
+          `${space} has ${result.intervals} separate runs of received seqs (gaps between them); resend the ` +
+            'missing seqs (the receipt and GET /ack list them) before sending new ones',
+          { space, intervals: result.intervals },
+          { headers: { 'Retry-After': '2' } },
+        );
+      }
+      streams[space] = result.state;
+      spaceItems.forEach((item, position) => {
+        const verdict = result.verdicts[position] as ReceiveVerdict;
+        verdictOf.set(item, verdict);
+        if (verdict === 'conflict') conflicts.push(conflictRejection(item, space));
+      });
+    }
+
+    const enqueue = items.filter((item) => {
+      const verdict = verdictOf.get(item);
+      return verdict === undefined || ENQUEUED.has(verdict);
+    });
+    const repeats = items.filter((item) => {
+      const verdict = verdictOf.get(item);
+      return verdict === 'duplicate' || verdict === 'verify';
+    }).length;
+    if (conflicts.length === items.length) {
+      throw new AppError(
+        'seq_conflict',
+        `every log reuses a seq already received with other content`,
+        { rejected: [...rejected, ...conflicts] },
+      );
+    }
+
     const batchId = randomUUID();
-    if (fresh.length > 0) {
-      const data = toJobData(batchId, new Date(), fresh);
+    if (enqueue.length > 0) {
+      const data = toJobData(batchId, new Date(), enqueue);
       await redisCall('the queue', () => this.queue.add('ingest', data, { jobId: batchId }));
     }
     await this.noteReplaysReported(streams);
 
     const receipt: IngestReceipt = {
       batchId,
-      accepted: valid.length,
-      rejected,
-      duplicates: valid.length - fresh.length,
+      accepted: valid.length - conflicts.length,
+      rejected: [...rejected, ...conflicts].sort((a, b) => a.index - b.index),
+      duplicates: repeats,
     };
     const states = Object.values(streams);
     if (states.length > 0) receipt.streams = streams;
@@ -102,23 +170,21 @@ export class IngestService {
     return receipt;
   }
 
-  /** The ACK state of one stream, for `GET /ack/:stream`. */
-  state(stream: string): Promise<AckState> {
-    return redisCall('the ACK store', () => this.ack.state(stream));
+  /** The ACK state of one sequence space, for `GET /ack/:stream`. Reads only. */
+  state(space: string): Promise<AckState> {
+    return redisCall('the ACK store', () => this.ack.state(space));
   }
 
-  /** The ACK state of every known stream (at most `limit`), for `GET /ack`. */
+  /** The ACK state of the active sequence spaces (at most `limit`, most recently changed first), for `GET /ack`. */
   async states(limit = 500): Promise<AckState[]> {
-    const names = await redisCall('the ACK store', () => this.ack.streams());
-    const states = await Promise.all(names.slice(0, limit).map((name) => this.ack.state(name)));
-    await this.noteReplaysReported(Object.fromEntries(states.map((s) => [s.stream, s])));
-    return states;
+    const active = await redisCall('the ACK store', () => this.ack.activeSpaces(limit));
+    return redisCall('the ACK store', () => Promise.all(active.map(({ space }) => this.ack.state(space))));
   }
 
-  /** Replay ranges reported to a producer move from pending to requested (the watcher records the time). */
-  async noteReplaysReported(streams: Record<string, AckState>): Promise<void> {
-    for (const state of Object.values(streams)) {
-      await this.ack.markRequested(state.stream, state.replay);
-    }
+  /** Replay ranges a receipt reports move from pending to requested (the watcher records the time). */
+  private async noteReplaysReported(streams: Record<string, AckState>): Promise<void> {
+    await Promise.all(
+      Object.entries(streams).map(([space, state]) => this.ack.markRequested(space, state.replay)),
+    );
   }
 }

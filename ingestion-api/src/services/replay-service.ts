@@ -1,5 +1,11 @@
 import type { AckStore } from '@logstream/ack-store';
-import type { ReplayRequest, ReplayStatus, ReplayTrigger } from '@logstream/shared-types';
+import {
+  parseStream,
+  sequenceSpaceOf,
+  type ReplayRequest,
+  type ReplayStatus,
+  type ReplayTrigger,
+} from '@logstream/shared-types';
 import { createReplayRequest, toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
 import { AppError } from '../errors';
 
@@ -39,13 +45,14 @@ export class ReplayService {
   }
 
   /** Opens a manual replay of `from..to`; the worker's watcher completes or expires it. */
-  async trigger({ stream, from, to }: ReplayTrigger): Promise<ReplayRequest> {
+  async trigger({ stream, session, from, to }: ReplayTrigger): Promise<ReplayRequest> {
     if (to - from + 1 > MAX_MANUAL_REPLAY) {
       throw new AppError('validation_failed', `at most ${MAX_MANUAL_REPLAY} seqs per replay request`);
     }
     const models = await this.db();
-    const request = await createReplayRequest(models.Replay, { stream, from, to, origin: 'manual' });
-    await this.ack.openReplay(stream, from, to);
+    const space = sequenceSpaceOf({ ...parseStream(stream), session });
+    const request = await createReplayRequest(models.Replay, { space, from, to, origin: 'manual' });
+    await this.ack.openReplay(space, from, to);
     this.onRequested?.(request);
     return request;
   }

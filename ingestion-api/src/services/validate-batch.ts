@@ -23,17 +23,20 @@ function issuesToErrors(issues: z.core.$ZodIssue[]): ItemRejection['errors'] {
   });
 }
 
-/** Splits a request body into its items: one log, an array of logs, or `{ service, instance?, logs: [...] }`. */
+/** The envelope fields that apply to every log of the request. */
+const ENVELOPE_FIELDS = new Set(['service', 'instance', 'session']);
+
+/** Splits a request body into its items: one log, an array of logs, or `{ service, instance?, session?, logs }`. */
 function itemsOf(body: unknown): { items: unknown[]; defaults: Record<string, unknown> } {
   if (Array.isArray(body)) return { items: body, defaults: {} };
   if (body !== null && typeof body === 'object' && 'logs' in body) {
     const { logs, ...defaults } = body as { logs: unknown };
     if (!Array.isArray(logs)) throw new AppError('validation_failed', 'logs must be an array of logs');
-    const unknownKeys = Object.keys(defaults).filter((key) => key !== 'service' && key !== 'instance');
+    const unknownKeys = Object.keys(defaults).filter((key) => !ENVELOPE_FIELDS.has(key));
     if (unknownKeys.length > 0) {
       throw new AppError(
         'validation_failed',
-        `unknown envelope field(s) ${unknownKeys.join(', ')}; expected service, instance, logs`,
+        `unknown envelope field(s) ${unknownKeys.join(', ')}; expected service, instance, session, logs`,
       );
     }
     return { items: logs, defaults };

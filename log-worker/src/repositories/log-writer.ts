@@ -1,5 +1,5 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
-import type { JobLog } from '@logstream/shared-types';
+import { conflictLogId, streamOf, type JobLog } from '@logstream/shared-types';
 import {
   encodeMetaKeys,
   minuteOf,
@@ -22,6 +22,8 @@ export interface WriteResult {
   inserted: JobLog[];
   /** Logs that were already stored (re-delivery or a resent seq). */
   duplicates: JobLog[];
+  /** Logs whose seq was already stored with other content: stored beside it under a conflict id, never dropped. */
+  conflicts: JobLog[];
   /** Earlier flushes whose rollup increments this flush completed. */
   recoveredFlushes: number;
 }
@@ -30,6 +32,7 @@ const DUPLICATE_KEY = 11000;
 
 type LogDocument = LogDoc & { _id: string };
 type BucketCount = { minute: Date; service: string; level: string; n: number };
+type StoredCopy = { flushRef: string; fp: string | undefined };
 
 function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
   const { log } = pending;
@@ -37,7 +40,7 @@ function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogD
   const doc: LogDocument = {
     _id: log.id,
     service: log.service,
-    stream: log.instance ? `${log.service}/${log.instance}` : log.service,
+    stream: streamOf(log),
     level: log.level,
     message: log.message,
     ts,
@@ -48,7 +51,9 @@ function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogD
     flushRef,
   };
   if (log.instance !== undefined) doc.instance = log.instance;
+  if (log.session !== undefined) doc.session = log.session;
   if (log.seq !== undefined) doc.seq = log.seq;
+  if (log.fp !== undefined) doc.fp = log.fp;
   if (log.requestId !== undefined) doc.requestId = log.requestId;
   if (log.meta !== undefined) doc.meta = encodeMetaKeys(log.meta);
   return doc;
@@ -103,17 +108,29 @@ export class LogWriter {
     const flushRef = `${writerId}:${flush}`;
     const storedAt = new Date();
     const docs = batch.map((pending) => toDocument(pending, flushRef, storedAt));
+    const duplicates = await this.insertIgnoringDuplicates(docs);
 
-    let duplicates = new Set<number>();
-    try {
-      await this.models.Log.collection.insertMany(docs as never[], { ordered: false });
-    } catch (error) {
-      duplicates = duplicateIndexes(error);
+    // A duplicate key is a retry, unless the stored copy has another fingerprint: then the seq was reused for other
+    // content, and this log is stored beside it rather than dropped.
+    const stored = duplicates.size > 0 ? await this.storedCopies(docs.filter((_, i) => duplicates.has(i))) : new Map();
+    const conflicting = new Set<number>();
+    for (const index of duplicates) {
+      const doc = docs[index] as LogDocument;
+      const copy = stored.get(doc._id);
+      if (doc.fp !== undefined && copy?.fp !== undefined && copy.fp !== doc.fp) conflicting.add(index);
     }
+    const conflictDocs = [...conflicting].map((index) => {
+      const doc = docs[index] as LogDocument;
+      return { ...doc, _id: conflictLogId(doc._id, doc.fp as string), conflictOf: doc._id };
+    });
+    const conflictDuplicates = conflictDocs.length > 0 ? await this.insertIgnoringDuplicates(conflictDocs) : new Set();
 
-    const fresh = docs.filter((_, index) => !duplicates.has(index));
+    const fresh = [
+      ...docs.filter((_, index) => !duplicates.has(index)),
+      ...conflictDocs.filter((_, index) => !conflictDuplicates.has(index)),
+    ];
     const recoveredFlushes = await this.serialized(async () => {
-      const recovered = duplicates.size > 0 ? await this.recoverEarlierFlushes(docs, duplicates) : 0;
+      const recovered = stored.size > 0 ? await this.recoverEarlierFlushes(stored) : 0;
       await this.applyIncrements(countByBucket(fresh), writerId, flush);
       return recovered;
     });
@@ -121,9 +138,37 @@ export class LogWriter {
 
     return {
       inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
-      duplicates: batch.filter((_, index) => duplicates.has(index)).map((p) => p.log),
+      duplicates: batch.filter((_, index) => duplicates.has(index) && !conflicting.has(index)).map((p) => p.log),
+      conflicts: batch.filter((_, index) => conflicting.has(index)).map((p) => p.log),
       recoveredFlushes,
     };
+  }
+
+  /** Inserts unordered; returns the indexes refused as duplicate keys, rethrows any other failure. */
+  private async insertIgnoringDuplicates(docs: LogDocument[]): Promise<Set<number>> {
+    try {
+      await this.models.Log.collection.insertMany(docs as never[], { ordered: false });
+      return new Set();
+    } catch (error) {
+      return duplicateIndexes(error);
+    }
+  }
+
+  /**
+   * The stored copies of logs refused as duplicates, by `_id`: point lookups, the one filter every MongoDB-wire
+   * backend serves from its primary key (an `$in` over many ids is a collection scan on FerretDB).
+   */
+  private async storedCopies(docs: LogDocument[]): Promise<Map<string, StoredCopy>> {
+    const found = await Promise.all(
+      docs.map((doc) =>
+        this.models.Log.collection.findOne({ _id: doc._id } as never, { projection: { flushRef: 1, fp: 1 } }),
+      ),
+    );
+    const copies = new Map<string, StoredCopy>();
+    for (const copy of found) {
+      if (copy) copies.set(String(copy._id), { flushRef: String(copy.flushRef), fp: copy.fp as string | undefined });
+    }
+    return copies;
   }
 
   /** Runs `task` after every rollup write queued before it. */
@@ -133,13 +178,9 @@ export class LogWriter {
     return run;
   }
 
-  /** Applies the increments of earlier flushes that stored some of `docs`, unless they were already applied. */
-  private async recoverEarlierFlushes(docs: LogDocument[], duplicates: Set<number>): Promise<number> {
-    const ids = docs.filter((_, index) => duplicates.has(index)).map((doc) => doc._id);
-    const stored = await this.models.Log.collection
-      .find({ _id: { $in: ids } } as never, { projection: { flushRef: 1 } })
-      .toArray();
-    const refs = new Set(stored.map((doc) => String(doc.flushRef)));
+  /** Applies the increments of earlier flushes that stored the given copies, unless they were already applied. */
+  private async recoverEarlierFlushes(stored: Map<string, StoredCopy>): Promise<number> {
+    const refs = new Set([...stored.values()].map((copy) => copy.flushRef));
     let recovered = 0;
     for (const ref of refs) {
       const separator = ref.lastIndexOf(':');

@@ -92,4 +92,22 @@ describe('BatchBuffer', () => {
     expect(flushed).toEqual([[1, 2]]);
     await expect(buffer.add([3])).rejects.toThrow('closed');
   });
+
+  it('buffers a job delivered again while its logs are held only once, and settles both deliveries together', async () => {
+    const r = recorder();
+    const buffer = new BatchBuffer<number>({ size: 2, flushMs: 1000, lanes: 1, flush: r.flush });
+    const first = buffer.add([1, 2, 3, 4], 'job-1');
+    const again = buffer.add([1, 2, 3, 4], 'job-1');
+    expect(again).toBe(first);
+    expect(buffer.waiting + r.batches.flat().length).toBe(4);
+    expect(buffer.heldKeys).toBe(1);
+    r.release(0);
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    r.release(1);
+    await first;
+    expect(buffer.heldKeys).toBe(0);
+    // Once settled, the same key is buffered afresh (a later retry of the job).
+    void buffer.add([5, 6], 'job-1');
+    expect(buffer.heldKeys).toBe(1);
+  });
 });

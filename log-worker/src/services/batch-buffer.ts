@@ -11,6 +11,8 @@ export interface BatchBufferOptions<T> {
 }
 
 interface Ticket {
+  key: string | undefined;
+  promise: Promise<void>;
   remaining: number;
   failed: boolean;
   resolve: () => void;
@@ -32,6 +34,7 @@ export class BatchBuffer<T> {
   private timer: NodeJS.Timeout | undefined;
   private readonly idleLanes: number[];
   private inFlight = new Set<Promise<void>>();
+  private readonly ticketsByKey = new Map<string, Ticket>();
   private closed = false;
 
   constructor(private readonly options: BatchBufferOptions<T>) {
@@ -44,15 +47,36 @@ export class BatchBuffer<T> {
     return this.pending.length;
   }
 
-  /** Queues items; resolves when all are flushed. */
-  add(items: T[]): Promise<void> {
+  /**
+   * Queues items; resolves when all are flushed. With a `key` (a queue job's id), adding the same key again while its
+   * items are still buffered or being written returns the first call's promise instead of buffering them twice: a job
+   * delivered again to this process (its lock lapsed during a slow write) costs no extra memory.
+   */
+  add(items: T[], key?: string): Promise<void> {
     if (this.closed) return Promise.reject(new Error('batch buffer is closed'));
     if (items.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => {
-      const ticket: Ticket = { remaining: items.length, failed: false, resolve, reject };
-      for (const item of items) this.pending.push({ item, ticket });
-      this.pump(false);
+    const held = key === undefined ? undefined : this.ticketsByKey.get(key);
+    if (held) return held.promise;
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<void>((onResolve, onReject) => {
+      resolve = onResolve;
+      reject = onReject;
     });
+    const ticket: Ticket = { key, promise, remaining: items.length, failed: false, resolve, reject };
+    if (key !== undefined) this.ticketsByKey.set(key, ticket);
+    for (const item of items) this.pending.push({ item, ticket });
+    this.pump(false);
+    return promise;
+  }
+
+  /** Jobs (keys) whose items are held. */
+  get heldKeys(): number {
+    return this.ticketsByKey.size;
+  }
+
+  private settle(ticket: Ticket): void {
+    if (ticket.key !== undefined && this.ticketsByKey.get(ticket.key) === ticket) this.ticketsByKey.delete(ticket.key);
   }
 
   /** Flushes everything waiting, then resolves when no flush is running. New `add` calls are refused. */
@@ -91,12 +115,16 @@ export class BatchBuffer<T> {
         );
         for (const { ticket } of batch) {
           ticket.remaining -= 1;
-          if (ticket.remaining === 0 && !ticket.failed) ticket.resolve();
+          if (ticket.remaining === 0 && !ticket.failed) {
+            this.settle(ticket);
+            ticket.resolve();
+          }
         }
       } catch (error) {
         for (const { ticket } of batch) {
           if (!ticket.failed) {
             ticket.failed = true;
+            this.settle(ticket);
             ticket.reject(error);
           }
         }

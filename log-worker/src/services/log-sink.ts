@@ -4,6 +4,11 @@ import type { IngestJobData } from '@logstream/shared-types';
 import type { LogWriter, PendingLog, WriteResult } from '../repositories/log-writer';
 import { BatchBuffer } from './batch-buffer';
 
+/** A writer id no other flush lane of any process uses. */
+function newWriterId(): string {
+  return randomBytes(6).toString('hex');
+}
+
 /** Options of a {@link LogSink}. */
 export interface LogSinkOptions {
   batchSize: number;
@@ -27,8 +32,7 @@ export class LogSink {
     private readonly options: LogSinkOptions,
     private readonly logger: Logger,
   ) {
-    const processTag = randomBytes(4).toString('hex');
-    this.writerIds = Array.from({ length: options.lanes }, (_, lane) => `${processTag}-${lane}`);
+    this.writerIds = Array.from({ length: options.lanes }, () => newWriterId());
     this.flushCounts = this.writerIds.map(() => 0);
     this.buffer = new BatchBuffer<PendingLog>({
       size: options.batchSize,
@@ -46,7 +50,10 @@ export class LogSink {
   /** Buffers a job's logs; resolves once every one of them is stored. */
   accept(job: IngestJobData): Promise<void> {
     const receivedAt = new Date(job.receivedAt);
-    return this.buffer.add(job.logs.map((log) => ({ log, batchId: job.batchId, receivedAt })));
+    return this.buffer.add(
+      job.logs.map((log) => ({ log, batchId: job.batchId, receivedAt })),
+      job.batchId,
+    );
   }
 
   /** Writes what is buffered and waits for running flushes. */
@@ -70,6 +77,11 @@ export class LogSink {
       }
       await this.options.onFlushed?.(result, durationMs, items);
     } catch (error) {
+      // The failed flush may have stored part of its logs and applied part of its rollup increments. Its writer id is
+      // retired, so its flush mark never moves past it: whichever worker meets those logs again as duplicates applies
+      // the missing increments exactly once (see LogWriter).
+      this.writerIds[lane] = newWriterId();
+      this.flushCounts[lane] = 0;
       this.logger.warn(
         { err: error, lane, flush, items: items.length },
         'flush failed; its jobs will be retried',

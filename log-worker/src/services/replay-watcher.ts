@@ -1,211 +1,271 @@
-import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AckStore } from '@logstream/ack-store';
-import type { ReplayRequest } from '@logstream/shared-types';
-import { createReplayRequest, toReplayRequest, type Models, type ReplayDoc } from '@logstream/storage';
+import type { LeaderLock } from '@logstream/runtime';
+import {
+  normalizeRanges,
+  parseSequenceSpace,
+  subtractRanges,
+  toRanges,
+  type AckState,
+  type ReplayRequest,
+  type SeqRange,
+} from '@logstream/shared-types';
+import {
+  createReplayRequest,
+  replayRequestId,
+  replaySpace,
+  toReplayRequest,
+  type Models,
+  type ReplayDoc,
+} from '@logstream/storage';
 
 /** Options of the {@link ReplayWatcher}. */
 export interface ReplayWatcherOptions {
   /** A gap (or a received log not stored) older than this becomes a replay request. */
   replayAfterMs: number;
-  /** An open replay request not completed within this is expired. */
+  /** An open replay request not completed within this is expired, and what of it is not stored is reported lost. */
   expireAfterMs: number;
-  /** How often streams are examined. */
+  /** How often spaces are examined. */
   intervalMs: number;
-  /** Key of the lock that makes one watcher active per deployment. */
-  lockKey: string;
-  /** Most seqs checked against the database per range and tick. */
+  /** A space unchanged for this long, with nothing open, is no longer examined (until it changes again). */
+  idleAfterMs: number;
+  /** Most seqs checked against the database per gap and pass. Default 5000. */
   maxCheck?: number;
+  /** How often every open replay request in the database is reconciled with Redis (after Redis lost its data). */
+  reconcileEveryMs?: number;
   /**
-   * When the oldest job still waiting or active in the ingest queue was enqueued (undefined when none). A log received
-   * before it and not stored cannot be waiting in the queue any more: its job was lost. Logs received after it may
-   * simply be queued behind a backlog, so they are left alone.
+   * When the oldest job still pending in the ingest queue was enqueued (undefined when none). A log received before
+   * it and not stored cannot be waiting in the queue any more: its job was lost. Logs received after it may simply be
+   * queued behind a backlog, so they are left alone.
    */
   oldestPendingJobAt?: () => Promise<number | undefined>;
   onRequested?: (replay: ReplayRequest) => void;
   onCompleted?: (replay: ReplayRequest) => void;
 }
 
-type Range = [number, number];
-
-/** Consecutive seqs as ranges: [1,2,3,7,8] → [[1,3],[7,8]]. */
-export function toRanges(seqs: number[]): Range[] {
-  const sorted = [...new Set(seqs)].sort((a, b) => a - b);
-  const out: Range[] = [];
-  for (const seq of sorted) {
-    const last = out[out.length - 1];
-    if (last && seq === last[1] + 1) last[1] = seq;
-    else out.push([seq, seq]);
-  }
-  return out;
+/** What one pass did (for logs, tests and the watcher benchmark). */
+export interface PassReport {
+  /** False when another process holds the watcher's lock. */
+  led: boolean;
+  spaces: number;
+  requested: number;
+  completed: number;
+  expired: number;
+  durationMs: number;
 }
 
-/** The seqs of from..to that are not in `present`. */
-export function subtract([from, to]: Range, present: Set<number>): Range[] {
-  const absent: number[] = [];
-  for (let seq = from; seq <= to; seq++) if (!present.has(seq)) absent.push(seq);
-  return toRanges(absent);
+type ReplayDocument = ReplayDoc & { _id: string };
+
+/** Whether a range lies inside one of `ranges`. */
+function within([from, to]: SeqRange, ranges: SeqRange[]): boolean {
+  return ranges.some(([a, b]) => from >= a && to <= b);
+}
+
+/** The parts of `ranges` that none of `exclude` covers. */
+function without(ranges: SeqRange[], exclude: SeqRange[]): SeqRange[] {
+  return normalizeRanges(ranges).flatMap((range) => subtractRanges(range, exclude));
 }
 
 /**
- * Finds what was lost on the way and asks for it again. Every tick, for each stream:
- * - gaps in the received seqs older than `replayAfterMs`, and seqs received that long ago but still not stored
- *   (their job was lost: queue flushed, Redis restarted), are first checked against MongoDB — whatever is stored there
- *   is marked persisted (this also rebuilds ACK state that Redis lost) — and the rest become replay requests;
- * - open requests move to requested once a producer was told, to completed once stored, to expired after
- *   `expireAfterMs`.
- * A Redis lock keeps one watcher active when several workers run.
+ * Finds what was lost on the way and asks for it again. Each pass, for every active or open sequence space:
+ * - gaps in the received seqs older than `replayAfterMs`, and runs handed to the queue that long ago and still not
+ *   stored although no older job is pending (their job was lost: queue flushed, Redis restarted), are first checked
+ *   against MongoDB — whatever is stored is marked persisted (this also rebuilds ACK state Redis lost) — and the rest
+ *   become replay requests (one stable request per range);
+ * - open requests move to requested once a producer was told, to completed once stored, and to expired after
+ *   `expireAfterMs`, when what is still missing is recorded as lost.
+ * One process runs it at a time (a {@link LeaderLock}); a pass stops between spaces when the lock is no longer held.
  */
 export class ReplayWatcher {
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private readonly owner = randomBytes(6).toString('hex');
+  private running: Promise<unknown> | undefined;
+  private lastReconcileAt = 0;
 
   constructor(
-    private readonly redis: Redis,
     private readonly ack: AckStore,
     private readonly models: Models,
+    private readonly leader: LeaderLock,
     private readonly options: ReplayWatcherOptions,
     private readonly logger: Logger,
   ) {}
 
-  /** Starts ticking. */
+  /** Starts a pass every interval (a pass still running is never overlapped). */
   start(): void {
     this.timer = setInterval(() => {
       if (this.running) return;
       this.running = this.tick()
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'replay watcher tick failed'))
+        .catch((error: unknown) => this.logger.warn({ err: error }, 'replay watcher pass failed'))
         .finally(() => (this.running = undefined));
     }, this.options.intervalMs);
   }
 
-  /** Stops ticking and waits for a running tick. */
+  /** Stops passing, waits for a running pass and gives up the lock. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.running;
+    await this.leader.release();
   }
 
-  /** One pass over every stream, if this watcher holds the lock. Exposed for tests. */
-  async tick(): Promise<void> {
-    if (!(await this.holdLock())) return;
+  /** One pass, if this process leads. Exposed for tests and the benchmark. */
+  async tick(): Promise<PassReport> {
+    const started = performance.now();
+    const report: PassReport = { led: false, spaces: 0, requested: 0, completed: 0, expired: 0, durationMs: 0 };
+    if (!(await this.leader.acquireOrRenew())) return report;
+    report.led = true;
     const oldestPendingAt = await this.options.oldestPendingJobAt?.();
-    for (const stream of await this.ack.streams()) {
-      await this.openRequests(stream, oldestPendingAt);
-      await this.progressRequests(stream);
+    const spaces = await this.ack.spacesToWatch(this.options.idleAfterMs);
+    for (const space of spaces) {
+      if (!(await this.leader.keep())) break;
+      report.spaces += 1;
+      const state = await this.ack.state(space);
+      report.requested += await this.openRequests(space, state, oldestPendingAt);
+      const progress = await this.progressRequests(space, await this.ack.state(space));
+      report.completed += progress.completed;
+      report.expired += progress.expired;
+      await this.ack.markOpen(space, await this.hasOpenWork(space));
     }
+    if (Date.now() - this.lastReconcileAt >= (this.options.reconcileEveryMs ?? 30_000) && this.leader.holds()) {
+      this.lastReconcileAt = Date.now();
+      await this.reconcile();
+    }
+    report.durationMs = performance.now() - started;
+    return report;
   }
 
-  private async holdLock(): Promise<boolean> {
-    const ttl = this.options.intervalMs * 5;
-    const got = await this.redis.set(this.options.lockKey, this.owner, 'PX', ttl, 'NX');
-    if (got === 'OK') return true;
-    if ((await this.redis.get(this.options.lockKey)) !== this.owner) return false;
-    await this.redis.pexpire(this.options.lockKey, ttl);
-    return true;
-  }
-
-  private async openRequests(stream: string, oldestPendingAt: number | undefined): Promise<void> {
+  /** Finds gaps and lost runs of one space and opens replay requests for what is not stored. */
+  private async openRequests(
+    space: string,
+    state: AckState,
+    oldestPendingAt: number | undefined,
+  ): Promise<number> {
     const now = Date.now();
-    const state = await this.ack.state(stream);
     // Age each gap by its start; a gap that shrinks from the left restarts its clock (that is progress).
-    const previous = await this.ack.gapAges(stream);
-    const ages = new Map(state.missing.map(([from]) => [from, previous.get(from) ?? now]));
-    await this.ack.setGapAges(stream, ages);
-
-    const open = state.replay;
-    const isOpen = ([from, to]: Range) => open.some(([a, b]) => from >= a && to <= b);
+    const previous = await this.ack.gapAges(space);
+    const gaps = without(state.missing, state.lost);
+    const ages = new Map(gaps.map(([from]) => [from, previous.get(from) ?? now]));
+    if (ages.size > 0 || previous.size > 0) await this.ack.setGapAges(space, ages);
+    const settled = [...state.replay, ...state.lost];
     const limit = this.options.maxCheck ?? 5000;
+    let opened = 0;
 
-    // Gaps: seqs never received since Redis knows. After Redis lost its data they may well be stored, so MongoDB is
-    // asked first, and whatever it has is marked received and persisted (this rebuilds the watermarks).
-    const oldGaps = state.missing.filter(
-      ([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs,
-    );
-    for (const gap of oldGaps.filter((g) => !isOpen(g))) {
-      const range: Range = [gap[0], Math.min(gap[1], gap[0] + limit - 1)];
-      const stored = await this.storedSeqs(stream, range);
-      if (stored.length > 0) await this.ack.persist(stream, stored);
-      for (const [from, to] of subtract(range, new Set(stored)))
-        await this.createRequest(stream, from, to, 'gap');
+    // Gaps: seqs never received as far as Redis knows. After Redis lost its data they may well be stored, so MongoDB
+    // is asked first, and whatever it has is marked persisted (this rebuilds the watermarks).
+    const oldGaps = gaps.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
+    for (const gap of oldGaps.filter((range) => !within(range, settled))) {
+      const range: SeqRange = [gap[0], Math.min(gap[1], gap[0] + limit - 1)];
+      const stored = await this.storedSeqs(space, range);
+      if (stored.length > 0) await this.ack.persist(space, stored);
+      for (const [from, to] of subtractRanges(range, toRanges(stored))) {
+        await this.createRequest(space, from, to, 'gap');
+        opened += 1;
+      }
     }
 
-    // Received but not stored although no older job is pending: their job was lost. Asked for at once; should one be
-    // stored after all, its resend is a duplicate, stored once, and it still completes the request.
-    const inFlightAge = Math.max(
-      this.options.replayAfterMs,
-      now - (oldestPendingAt ?? now) + this.options.replayAfterMs,
-    );
-    const lost = toRanges(await this.ack.staleInFlight(stream, inFlightAge, limit));
-    // Backstop: nothing pending and the stream quiet, yet received seqs are not stored and have no in-flight record
-    // (Redis lost part of its data): ask for them by the watermarks.
-    if (oldestPendingAt === undefined && state.persistedTill < state.ackTill) {
-      const { ranges, touchedAt } = await this.ack.unpersisted(stream, limit);
+    // Handed to the queue but not stored, although no older job is pending: their job was lost. Asked for at once;
+    // should some be stored after all, the resend is a repeat, stored once, and still completes the request.
+    const cutoff = Math.min(now, oldestPendingAt ?? now) - this.options.replayAfterMs;
+    const lost = await this.ack.unstoredInFlight(space, cutoff);
+    // Backstop: nothing pending and the space quiet, yet received seqs are not stored and no in-flight record says
+    // so (Redis lost part of its data): ask for them by the received and persisted sets.
+    if (oldestPendingAt === undefined && state.persistedTill < state.highestSeq) {
+      const { ranges, touchedAt } = await this.ack.unstored(space);
       if (now - touchedAt >= this.options.replayAfterMs) lost.push(...ranges);
     }
-    for (const range of lost.filter((r) => !isOpen(r)))
-      await this.createRequest(stream, range[0], range[1], 'gap');
+    for (const [from, to] of without(lost, settled)) {
+      await this.createRequest(space, from, to, 'gap');
+      opened += 1;
+    }
+    return opened;
   }
 
-  /** Seqs of a stream stored in MongoDB within a range. */
-  private async storedSeqs(stream: string, [from, to]: Range): Promise<number[]> {
+  /** Seqs of a space stored in MongoDB within a range (index stream + session + seq). */
+  private async storedSeqs(space: string, [from, to]: SeqRange): Promise<number[]> {
+    const { stream, session } = parseSequenceSpace(space);
     const docs = await this.models.Log.find(
-      { stream, seq: { $gte: from, $lte: to } },
+      { stream, session: session ?? null, seq: { $gte: from, $lte: to }, conflictOf: null },
       { seq: 1, _id: 0 },
     ).lean();
     return docs.map((doc) => Number(doc.seq));
   }
 
-  /** Records a replay request and opens its range in the ACK store. */
-  async createRequest(
-    stream: string,
-    from: number,
-    to: number,
-    origin: 'gap' | 'manual',
-  ): Promise<ReplayRequest> {
-    const request = await createReplayRequest(this.models.Replay, { stream, from, to, origin });
-    await this.ack.openReplay(stream, from, to);
-    this.logger.info({ stream, from, to, origin }, 'replay requested');
+  /** Opens (or reopens) the replay request of a range and its range in the ACK store. */
+  async createRequest(space: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
+    const request = await createReplayRequest(this.models.Replay, { space, from, to, origin });
+    await this.ack.openReplay(space, from, to);
+    this.logger.info({ space, from, to, origin }, 'replay requested');
     this.options.onRequested?.(request);
     return request;
   }
 
-  private async progressRequests(stream: string): Promise<void> {
-    const open = await this.models.Replay.find({ stream, status: { $in: ['pending', 'requested'] } }).lean();
-    // Ranges open in Redis with no open request behind them (its document was closed, or lives in a database this
-    // deployment no longer uses) are closed once stored, so producers are not asked for what is already there.
-    const tracked = new Set(open.map((doc) => `${doc.from}-${doc.to}`));
-    for (const [from, to] of (await this.ack.state(stream)).replay) {
-      if (!tracked.has(`${from}-${to}`) && (await this.ack.isPersisted(stream, from, to))) {
-        await this.ack.closeReplay(stream, from, to);
+  /** Moves the open replay ranges of a space along: requested, completed, or expired (and lost). */
+  private async progressRequests(space: string, state: AckState): Promise<{ completed: number; expired: number }> {
+    const progress = { completed: 0, expired: 0 };
+    for (const [from, to] of state.replay) {
+      const doc = (await this.models.Replay.findById(replayRequestId(space, from, to)).lean()) as
+        | ReplayDocument
+        | null;
+      if (await this.ack.isPersisted(space, from, to)) {
+        if (doc) await this.finish(doc, { status: 'completed', completedAt: new Date() });
+        await this.ack.closeReplay(space, from, to);
+        progress.completed += 1;
+      } else if (!doc) {
+        // Open in Redis with no document behind it (created against another database): give it one.
+        await createReplayRequest(this.models.Replay, { space, from, to, origin: 'gap' });
+      } else if (Date.now() - new Date(doc.createdAt).getTime() > this.options.expireAfterMs) {
+        const lostSeqs = await this.ack.markLost(space, from, to);
+        await this.finish(doc, { status: 'expired', expiredAt: new Date() });
+        this.logger.warn({ space, from, to, lost: lostSeqs }, 'replay expired: seqs reported lost');
+        progress.expired += 1;
+      } else if (doc.status === 'pending') {
+        const requestedAt = await this.ack.requestedAt(space, from, to);
+        if (requestedAt)
+          await this.models.Replay.updateOne({ _id: doc._id }, { $set: { status: 'requested', requestedAt } });
       }
     }
+    return progress;
+  }
+
+  /** Whether a space still has anything to look after: gaps or unstored seqs not given up, or open replays. */
+  private async hasOpenWork(space: string): Promise<boolean> {
+    const state = await this.ack.state(space);
+    if (state.replay.length > 0) return true;
+    if (without(state.missing, state.lost).length > 0) return true;
+    if (state.persistedTill >= state.highestSeq) return false;
+    const { ranges } = await this.ack.unstored(space);
+    return without(ranges, state.lost).length > 0;
+  }
+
+  /**
+   * Every open request in the database whose range Redis no longer has open (Redis lost its data): completed if
+   * stored, expired if too old, else opened again in Redis so that producers are asked again.
+   */
+  private async reconcile(): Promise<void> {
+    const open = (await this.models.Replay.find({ status: { $in: ['pending', 'requested'] } })
+      .limit(1000)
+      .lean()) as ReplayDocument[];
     for (const doc of open) {
-      const id = doc._id as string;
-      if (await this.ack.isPersisted(stream, doc.from, doc.to)) {
-        await this.finish(doc as ReplayDoc & { _id: string }, {
-          status: 'completed',
-          completedAt: new Date(),
-        });
+      const space = replaySpace(doc);
+      if ((await this.ack.state(space)).replay.some(([from, to]) => from === doc.from && to === doc.to)) continue;
+      const stored = await this.storedSeqs(space, [doc.from, doc.to]);
+      if (stored.length > 0) await this.ack.persist(space, stored);
+      if (subtractRanges([doc.from, doc.to], toRanges(stored)).length === 0) {
+        await this.finish(doc, { status: 'completed', completedAt: new Date() });
       } else if (Date.now() - new Date(doc.createdAt).getTime() > this.options.expireAfterMs) {
-        await this.finish(doc as ReplayDoc & { _id: string }, { status: 'expired', expiredAt: new Date() });
-      } else if (doc.status === 'pending') {
-        const requestedAt = await this.ack.requestedAt(stream, doc.from, doc.to);
-        if (requestedAt)
-          await this.models.Replay.updateOne({ _id: id }, { $set: { status: 'requested', requestedAt } });
+        await this.ack.markLost(space, doc.from, doc.to);
+        await this.finish(doc, { status: 'expired', expiredAt: new Date() });
+      } else {
+        await this.ack.openReplay(space, doc.from, doc.to);
+        await this.ack.markOpen(space, true);
       }
     }
   }
 
-  private async finish(doc: ReplayDoc & { _id: string }, change: Partial<ReplayDoc>): Promise<void> {
-    const requestedAt = doc.requestedAt ?? (await this.ack.requestedAt(doc.stream, doc.from, doc.to)) ?? null;
+  private async finish(doc: ReplayDocument, change: Partial<ReplayDoc>): Promise<void> {
+    const space = replaySpace(doc);
+    const requestedAt = doc.requestedAt ?? (await this.ack.requestedAt(space, doc.from, doc.to)) ?? null;
     await this.models.Replay.updateOne({ _id: doc._id }, { $set: { ...change, requestedAt } });
-    await this.ack.closeReplay(doc.stream, doc.from, doc.to);
-    const request = toReplayRequest({ ...doc, ...change, requestedAt } as ReplayDoc & { _id: string });
-    this.logger.info(
-      { stream: doc.stream, from: doc.from, to: doc.to, status: change.status },
-      'replay closed',
-    );
+    const request = toReplayRequest({ ...doc, ...change, requestedAt } as ReplayDocument);
+    this.logger.info({ space, from: doc.from, to: doc.to, status: change.status }, 'replay closed');
     if (change.status === 'completed') this.options.onCompleted?.(request);
   }
 }

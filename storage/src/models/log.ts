@@ -9,7 +9,13 @@ export const logSchema = new Schema(
     instance: { type: String },
     /** `service` or `service/instance`: the unit seq numbers count in. */
     stream: { type: String, required: true },
+    /** The producer session the seq counts in; absent for a client that names none. */
+    session: { type: String },
     seq: { type: Number },
+    /** Fingerprint of the content as sent (numbered logs): tells a retry from a seq reused for other content. */
+    fp: { type: String },
+    /** Set on a log stored beside another with the same seq but other content: the `_id` of that other log. */
+    conflictOf: { type: String },
     level: { type: String, required: true, enum: LOG_LEVELS },
     message: { type: String, required: true },
     ts: { type: Date, required: true },
@@ -30,7 +36,7 @@ logSchema.index({ ts: -1 });
 logSchema.index({ service: 1, ts: -1 });
 logSchema.index({ level: 1, ts: -1 });
 logSchema.index({ requestId: 1 });
-logSchema.index({ stream: 1, seq: 1 });
+logSchema.index({ stream: 1, session: 1, seq: 1 });
 logSchema.index({ flushRef: 1 });
 
 export type LogDoc = InferSchemaType<typeof logSchema>;

@@ -1,11 +1,18 @@
 import { Schema, type Connection, type InferSchemaType, type Model } from 'mongoose';
-import { REPLAY_STATUSES, type ReplayRequest } from '@logstream/shared-types';
+import {
+  parseSequenceSpace,
+  parseStream,
+  REPLAY_STATUSES,
+  sequenceSpaceOf,
+  type ReplayRequest,
+} from '@logstream/shared-types';
 
 /** Replay requests: gaps (or manual triggers) a producer is asked to resend. */
 export const replaySchema = new Schema(
   {
     _id: { type: String, required: true },
     stream: { type: String, required: true },
+    session: { type: String, default: null },
     from: { type: Number, required: true },
     to: { type: Number, required: true },
     status: { type: String, required: true, enum: REPLAY_STATUSES },
@@ -38,6 +45,7 @@ export function toReplayRequest(doc: ReplayDoc & { _id: string }): ReplayRequest
   return {
     id: doc._id,
     stream: doc.stream,
+    ...(doc.session ? { session: doc.session } : {}),
     from: doc.from,
     to: doc.to,
     status: doc.status as ReplayRequest['status'],
@@ -49,21 +57,46 @@ export function toReplayRequest(doc: ReplayDoc & { _id: string }): ReplayRequest
   };
 }
 
-/** Stores a new pending replay request and returns it in the API shape. */
+/** The sequence space a stored replay request belongs to. */
+export function replaySpace(doc: Pick<ReplayDoc, 'stream' | 'session'>): string {
+  return sequenceSpaceOf({ ...parseStream(doc.stream), session: doc.session ?? undefined });
+}
+
+/** The id of the replay request for one range of one sequence space: the same range always maps to the same id. */
+export function replayRequestId(space: string, from: number, to: number): string {
+  return `${space}:${from}-${to}`;
+}
+
+/**
+ * Opens the replay request for `from..to` of a sequence space and returns it in the API shape. Ids are stable: asking
+ * again for a range that already has a request returns that request (reopened if it had ended), never a new document.
+ */
 export async function createReplayRequest(
   Replay: ReplayModel,
-  request: { stream: string; from: number; to: number; origin: 'gap' | 'manual' },
+  request: { space: string; from: number; to: number; origin: 'gap' | 'manual' },
 ): Promise<ReplayRequest> {
-  const createdAt = new Date();
-  const doc = {
-    _id: `${request.stream}:${request.from}-${request.to}:${createdAt.getTime()}`,
-    ...request,
+  const { stream, session } = parseSequenceSpace(request.space);
+  const _id = replayRequestId(request.space, request.from, request.to);
+  const fresh = {
+    stream,
+    session: session ?? null,
+    from: request.from,
+    to: request.to,
+    origin: request.origin,
     status: 'pending' as const,
-    createdAt,
+    createdAt: new Date(),
     requestedAt: null,
     completedAt: null,
     expiredAt: null,
   };
-  await Replay.create(doc);
-  return toReplayRequest(doc);
+  const existing = await Replay.findOneAndUpdate(
+    { _id },
+    { $setOnInsert: fresh },
+    { upsert: true, new: true },
+  ).lean();
+  if (existing && (existing.status === 'completed' || existing.status === 'expired')) {
+    await Replay.updateOne({ _id }, { $set: fresh });
+    return toReplayRequest({ _id, ...fresh });
+  }
+  return toReplayRequest((existing ?? { _id, ...fresh }) as ReplayDoc & { _id: string });
 }

@@ -43,3 +43,17 @@ export function countInRanges(ranges: readonly SeqRange[]): number {
 export function toRanges(seqs: Iterable<number>): SeqRange[] {
   return normalizeRanges([...seqs].map((seq): SeqRange => [seq, seq]));
 }
+
+/** The seqs of `range` that no range of `present` covers, as ascending ranges. */
+export function subtractRanges(range: SeqRange, present: readonly SeqRange[]): SeqRange[] {
+  const out: SeqRange[] = [];
+  let next = range[0];
+  for (const [from, to] of normalizeRanges(present)) {
+    if (to < next) continue;
+    if (from > range[1]) break;
+    if (from > next) out.push([next, from - 1]);
+    next = Math.max(next, to + 1);
+  }
+  if (next <= range[1]) out.push([next, range[1]]);
+  return out;
+}

@@ -1,4 +1,4 @@
-import { clipBelow, countInRanges, inRanges, normalizeRanges, toRanges } from './ranges';
+import { clipBelow, countInRanges, inRanges, normalizeRanges, subtractRanges, toRanges } from './ranges';
 
 describe('seq ranges', () => {
   it('merges overlapping and adjacent ranges and drops malformed ones', () => {
@@ -60,5 +60,19 @@ describe('seq ranges', () => {
       [7, 9],
       [20, 20],
     ]);
+  });
+});
+
+describe('subtractRanges', () => {
+  it('leaves what no present range covers', () => {
+    expect(subtractRanges([1, 20], [[3, 5], [8, 8], [15, 30]])).toEqual([
+      [1, 2],
+      [6, 7],
+      [9, 14],
+    ]);
+  });
+  it('returns the whole range when nothing overlaps, and nothing when it is covered', () => {
+    expect(subtractRanges([10, 12], [[1, 5], [20, 25]])).toEqual([[10, 12]]);
+    expect(subtractRanges([10, 12], [[1, 11], [12, 40]])).toEqual([]);
   });
 });

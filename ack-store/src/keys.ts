@@ -1,0 +1,57 @@
+/** The Redis keys of one sequence space. All share the hash tag `{space}`, so one script touches one cluster slot. */
+export interface SpaceKeys {
+  state: string;
+  received: string;
+  persisted: string;
+  inflight: string;
+  fingerprints: string;
+  replay: string;
+  lost: string;
+  requested: string;
+  gapAges: string;
+}
+
+/** The keys of `space` under a deployment's prefix. */
+export function spaceKeys(prefix: string, space: string): SpaceKeys {
+  const base = `${prefix}:ack:{${space}}`;
+  return {
+    state: base,
+    received: `${base}:received`,
+    persisted: `${base}:persisted`,
+    inflight: `${base}:inflight`,
+    fingerprints: `${base}:fingerprints`,
+    replay: `${base}:replay`,
+    lost: `${base}:lost`,
+    requested: `${base}:requested`,
+    gapAges: `${base}:gap-ages`,
+  };
+}
+
+/** The keys in the order every per-space script takes them (see scripts/space-keys-lua.ts). */
+export function scriptKeys(keys: SpaceKeys): string[] {
+  return [
+    keys.state,
+    keys.received,
+    keys.persisted,
+    keys.inflight,
+    keys.fingerprints,
+    keys.replay,
+    keys.lost,
+    keys.requested,
+    keys.gapAges,
+  ];
+}
+
+/**
+ * The deployment's index of recently changed sequence spaces: space → ms of its last change. Spaces idle for longer
+ * than the replay watcher's idle time leave it, so a watcher pass costs what the active spaces cost, not every space
+ * ever seen.
+ */
+export function activeSpacesKey(prefix: string): string {
+  return `${prefix}:ack:active`;
+}
+
+/** The spaces the replay watcher found with work still open (gaps, unstored seqs, replays), idle or not. */
+export function openSpacesKey(prefix: string): string {
+  return `${prefix}:ack:open`;
+}

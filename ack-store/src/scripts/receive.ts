@@ -1,0 +1,101 @@
+import { INTERVAL_SET_LUA } from './interval-set';
+import { SPACE_KEY_COUNT, SPACE_KEYS_LUA } from './space-keys-lua';
+import { STATE_REPLY_LUA } from './state-reply';
+
+/**
+ * Marks the seqs of one request received in a sequence space and decides, per item, what the API does with it.
+ *
+ * KEYS: the space's keys (see space-keys-lua.ts).
+ * ARGV[1] now (ms), ARGV[2] most intervals the received set may hold, ARGV[3] state lifetime after a change (ms),
+ * ARGV[4..] pairs of (seq, content fingerprint), one per numbered item in request order.
+ *
+ * Verdicts, one per item: `new` (first time seen: enqueue), `resent` (an open replay or a lost range covers it: its
+ * earlier copy was lost, enqueue), `verify` (already stored, or received with no fingerprint on record: enqueue, the
+ * worker compares it with the stored copy and keeps both if they differ), `duplicate` (in flight with the same
+ * fingerprint: acknowledge, do not enqueue), `conflict` (in flight with another fingerprint: refuse).
+ *
+ * Reply: { verdicts, state } or, when the request would open more gaps than the set may hold, { 'overflow', count }
+ * with nothing changed.
+ */
+export const RECEIVE_SCRIPT = {
+  numberOfKeys: SPACE_KEY_COUNT,
+  lua: `${INTERVAL_SET_LUA}${SPACE_KEYS_LUA}${STATE_REPLY_LUA}
+local now, maxIntervals, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local items = {}
+for argIndex = 4, #ARGV, 2 do
+  table.insert(items, { seq = tonumber(ARGV[argIndex]), fingerprint = ARGV[argIndex + 1] })
+end
+
+-- Refuse, before changing anything, a request whose new seqs would open more intervals than allowed.
+local unseen = {}
+for _, item in ipairs(items) do
+  if not holds(receivedKey, item.seq) then table.insert(unseen, item.seq) end
+end
+table.sort(unseen)
+local intervalCount = redis.call('ZCARD', receivedKey)
+local opened, runStart = 0, nil
+for position, seq in ipairs(unseen) do
+  runStart = runStart or seq
+  local nextSeq = unseen[position + 1]
+  if not nextSeq or nextSeq > seq + 1 then
+    if not holds(receivedKey, runStart - 1) and not holds(receivedKey, seq + 1) then opened = opened + 1 end
+    runStart = nil
+  end
+end
+if opened > 0 and intervalCount + opened > maxIntervals then
+  return { 'overflow', intervalCount }
+end
+
+local function awaitedAgain(seq)
+  local covering = redis.call('ZREVRANGEBYSCORE', replayKey, seqText(seq), '-inf', 'LIMIT', 0, 1)[1]
+  if covering then
+    local _, coveringTo = parseInterval(covering)
+    if seq <= coveringTo then return true end
+  end
+  return holds(lostKey, seq)
+end
+
+local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
+local verdicts, enqueued, seenInRequest = {}, {}, {}
+for index, item in ipairs(items) do
+  local seq, fingerprint = item.seq, item.fingerprint
+  local field = seqText(seq)
+  local verdict
+  if seenInRequest[field] then
+    if seenInRequest[field] == fingerprint then verdict = 'duplicate' else verdict = 'conflict' end
+  elseif holds(persistedKey, seq) then
+    verdict = 'verify'
+  elseif holds(receivedKey, seq) then
+    local known = redis.call('HGET', fingerprintsKey, field)
+    if awaitedAgain(seq) then verdict = 'resent'
+    elseif not known then verdict = 'verify'
+    elseif known == fingerprint then verdict = 'duplicate'
+    else verdict = 'conflict' end
+  else
+    verdict = 'new'
+    addInterval(receivedKey, seq, seq)
+    if seq > high then high = seq end
+  end
+  if verdict == 'new' or verdict == 'resent' then redis.call('HSET', fingerprintsKey, field, fingerprint) end
+  if verdict == 'new' or verdict == 'resent' or verdict == 'verify' then table.insert(enqueued, seq) end
+  if not seenInRequest[field] then seenInRequest[field] = fingerprint end
+  verdicts[index] = verdict
+end
+
+-- One in-flight record per run of enqueued seqs: the replay watcher finds runs that were never stored.
+table.sort(enqueued)
+runStart = nil
+for position, seq in ipairs(enqueued) do
+  runStart = runStart or seq
+  local nextSeq = enqueued[position + 1]
+  if not nextSeq or nextSeq > seq + 1 then
+    redis.call('ZADD', inflightKey, now, intervalMember(runStart, seq))
+    runStart = nil
+  end
+end
+
+redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
+refreshExpiry(ttlMs)
+return { verdicts, stateReply() }
+`,
+};

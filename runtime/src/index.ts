@@ -1,0 +1,4 @@
+export * from './logger';
+export * from './redis';
+export * from './leader-lock';
+export * from './define-script';
