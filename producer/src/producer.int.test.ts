@@ -76,8 +76,12 @@ describe('producer against the real pipeline', () => {
     expect(res.status).toBe(202);
     return IngestReceipt.parse(await res.json());
   };
-  const ack = async (stream: string) =>
-    AckState.parse(await (await fetch(`${apiUrl}/ack/${encodeURIComponent(stream)}`)).json());
+  const ack = async (stream: string, session?: string) =>
+    AckState.parse(
+      await (
+        await fetch(`${apiUrl}/ack/${encodeURIComponent(stream)}${session ? `?session=${session}` : ''}`)
+      ).json(),
+    );
 
   beforeAll(async () => {
     const db = uniqueName('producer');
@@ -199,6 +203,6 @@ describe('producer against the real pipeline', () => {
     expect([a.complete, b.complete]).toEqual([true, true]);
     await expectStoredExactly('auth/pair', 1500);
     await expectStoredExactly('payment/pair', 1200);
-    expect((await ack('payment/pair')).persistedTill).toBe(1200);
+    expect((await ack('payment/pair', payment.session)).persistedTill).toBe(1200);
   });
 });

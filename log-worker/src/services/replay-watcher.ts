@@ -56,9 +56,9 @@ export interface PassReport {
 
 type ReplayDocument = ReplayDoc & { _id: string };
 
-/** Whether a range lies inside one of `ranges`. */
-function within([from, to]: SeqRange, ranges: SeqRange[]): boolean {
-  return ranges.some(([a, b]) => from >= a && to <= b);
+/** Whether a range shares any seq with one of `ranges`. */
+function overlapsAny([from, to]: SeqRange, ranges: SeqRange[]): boolean {
+  return ranges.some(([a, b]) => from <= b && to >= a);
 }
 
 /** The parts of `ranges` that none of `exclude` covers. */
@@ -149,9 +149,10 @@ export class ReplayWatcher {
     let opened = 0;
 
     // Gaps: seqs never received as far as Redis knows. After Redis lost its data they may well be stored, so MongoDB
-    // is asked first, and whatever it has is marked persisted (this rebuilds the watermarks).
+    // is asked first, and whatever it has is marked persisted (this rebuilds the watermarks). A large gap is asked for
+    // a chunk at a time: the next chunk once the open one is answered (the gap shrinks) or given up as lost.
     const oldGaps = gaps.filter(([from]) => now - (ages.get(from) ?? now) >= this.options.replayAfterMs);
-    for (const gap of oldGaps.filter((range) => !within(range, settled))) {
+    for (const gap of oldGaps.filter((range) => !overlapsAny(range, state.replay))) {
       const range: SeqRange = [gap[0], Math.min(gap[1], gap[0] + limit - 1)];
       const stored = await this.storedSeqs(space, range);
       if (stored.length > 0) await this.ack.persist(space, stored);
