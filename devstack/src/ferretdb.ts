@@ -71,5 +71,5 @@ export async function startFerretdb(options: FerretdbOptions = {}) {
     // A folder made for this run only goes with it; a folder the caller named (npm start's demo data) stays.
     if (!options.dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
   };
-  return { url: `mongodb://127.0.0.1:${port}/`, dataDir, stop };
+  return { url: `mongodb://127.0.0.1:${port}/`, dataDir, pid: child.pid as number, stop };
 }

@@ -98,6 +98,8 @@ export class LogWriter {
    * concurrent lanes would lose increments there. The rollup write is small next to the insert it follows.
    */
   private rollupChain: Promise<unknown> = Promise.resolve();
+  /** Flushes completed since the last journal clean-up. */
+  private readonly completedFlushes: string[] = [];
   /** Rollup buckets known to exist, so that only new minutes pay for an upsert. */
   private readonly knownBuckets = new Set<string>();
 
@@ -108,6 +110,11 @@ export class LogWriter {
     const flushRef = `${writerId}:${flush}`;
     const storedAt = new Date();
     const docs = batch.map((pending) => toDocument(pending, flushRef, storedAt));
+    await this.models.FlushJournal.collection.insertOne({
+      _id: flushRef,
+      ids: docs.map((doc) => doc._id),
+      at: storedAt,
+    } as never);
     const duplicates = await this.insertIgnoringDuplicates(docs);
 
     // A duplicate key is a retry, unless the stored copy has another fingerprint: then the seq was reused for other
@@ -135,6 +142,7 @@ export class LogWriter {
       return recovered;
     });
     this.applied.set(writerId, flush);
+    this.forgetJournal(flushRef);
 
     return {
       inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
@@ -187,20 +195,46 @@ export class LogWriter {
       const writerId = ref.slice(0, separator);
       const flush = Number(ref.slice(separator + 1));
       if ((this.applied.get(writerId) ?? 0) >= flush) continue;
+      const applied = await this.applyIncrements(await this.countsOfFlush(ref), writerId, flush);
+      if (applied > 0) recovered += 1;
+    }
+    return recovered;
+  }
+
+  /** Per bucket, how many logs the flush `ref` stored: from its journal entry by point lookups. */
+  private async countsOfFlush(ref: string): Promise<BucketCount[]> {
+    const entry = await this.models.FlushJournal.collection.findOne({ _id: ref } as never);
+    if (!entry) {
+      // A flush from before the journal existed: count its logs by their flush mark (a scan on some backends).
       const counts = await this.models.Log.collection
         .aggregate<{ _id: Omit<BucketCount, 'n'>; n: number }>([
           { $match: { flushRef: ref } },
           { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, n: { $sum: 1 } } },
         ])
         .toArray();
-      const applied = await this.applyIncrements(
-        counts.map((c) => ({ ...c._id, n: c.n })),
-        writerId,
-        flush,
-      );
-      if (applied > 0) recovered += 1;
+      return counts.map((c) => ({ ...c._id, n: c.n }));
     }
-    return recovered;
+    const docs = await Promise.all(
+      (entry.ids as string[]).map((id) =>
+        this.models.Log.collection.findOne({ _id: id } as never, {
+          projection: { flushRef: 1, minute: 1, service: 1, level: 1 },
+        }),
+      ),
+    );
+    return countByBucket(
+      docs.filter((doc) => doc?.flushRef === ref) as unknown as Pick<LogDocument, 'minute' | 'service' | 'level'>[],
+    );
+  }
+
+  /** Journal entries of completed flushes are removed a hundred at a time, off the write path. */
+  private forgetJournal(flushRef: string): void {
+    this.completedFlushes.push(flushRef);
+    if (this.completedFlushes.length < 100) return;
+    const done = this.completedFlushes.splice(0);
+    const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
+    void this.models.FlushJournal.collection
+      .deleteMany({ $or: [{ _id: { $in: done } }, { at: { $lt: dayAgo } }] } as never)
+      .catch(() => undefined);
   }
 
   /**

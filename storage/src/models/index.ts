@@ -1,5 +1,6 @@
 import type { Connection } from 'mongoose';
 import { deadLetterModel } from './dead-letter';
+import { flushJournalModel } from './flush-journal';
 import { logModel } from './log';
 import { replayModel } from './replay';
 import { rollupModel } from './rollup';
@@ -11,6 +12,7 @@ export function createModels(connection: Connection) {
     Rollup: rollupModel(connection),
     Replay: replayModel(connection),
     DeadLetter: deadLetterModel(connection),
+    FlushJournal: flushJournalModel(connection),
   };
 }
 export type Models = ReturnType<typeof createModels>;

@@ -1,0 +1,180 @@
+import { createProducer, type Producer } from '@logstream/producer';
+import { connectMongo, createModels } from '@logstream/storage';
+import { startChaosStack } from './chaos-stack';
+
+/** Options of one soak. */
+export interface ChaosOptions {
+  /** How long producers send, in ms (faults are spread over this time). */
+  durationMs: number;
+  /** Services, each with `replicas` producers (replicas of one service share the service name, nothing else). */
+  services: number;
+  replicas: number;
+  /** Logs per second per producer. */
+  ratePerProducer: number;
+  /** The worker is SIGKILLed and restarted this often (not while the database is paused). */
+  killEveryMs: number;
+  /** How long the database server is frozen (SIGSTOP) once, at 60% of the run. */
+  pauseMs: number;
+  /** After sending stops, how long producers may take to see everything persisted. */
+  settleMs: number;
+  log: (line: string) => void;
+}
+
+/** One producer's line of the audit. */
+export interface ProducerAudit {
+  stream: string;
+  session: string;
+  sent: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+}
+
+/** The soak's result, read from MongoDB at the end. */
+export interface ChaosReport {
+  durationMs: number;
+  producers: number;
+  faults: { workerKills: number; redisRestarts: number; databasePauseMs: number };
+  sent: number;
+  stored: number;
+  lost: number;
+  duplicates: number;
+  /** Producers whose close() still held unpersisted logs at the end. */
+  incomplete: number;
+  workerRssPeakMb: number;
+  perProducer: ProducerAudit[];
+}
+
+const SERVICE_NAMES = ['auth', 'payment', 'notification', 'search', 'billing', 'inventory'];
+
+/** Sends `rate` logs a second from one producer until `until`; each log carries its producer's label and number. */
+async function sendUntil(producer: Producer, label: string, rate: number, until: number): Promise<number> {
+  let sent = 0;
+  const started = Date.now();
+  while (Date.now() < until) {
+    const due = Math.floor(((Date.now() - started) / 1000) * rate);
+    while (sent < due) {
+      sent += 1;
+      await producer.info(`chaos ${label} #${sent}`, { meta: { chaos: label, n: sent } });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  return sent;
+}
+
+/**
+ * Runs several services with several replicas each through the producer client against a private stack, while the
+ * worker is killed every few seconds, Redis is restarted once with its data gone, and the database is frozen once;
+ * then counts, per producer, what MongoDB holds: every log sent must be stored exactly once.
+ */
+export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> {
+  const stack = await startChaosStack(options.log);
+  const connection = await connectMongo(stack.mongoUrl);
+  const faults = { workerKills: 0, redisRestarts: 0, databasePauseMs: 0 };
+  try {
+    const producers: { label: string; producer: Producer }[] = [];
+    for (let service = 0; service < options.services; service++) {
+      for (let replica = 0; replica < options.replicas; replica++) {
+        const name = SERVICE_NAMES[service % SERVICE_NAMES.length] as string;
+        producers.push({
+          label: `${name}-r${replica}`,
+          producer: createProducer({ url: stack.apiUrl, service: name, batchSize: 100, ackPollMs: 500 }),
+        });
+      }
+    }
+    const started = Date.now();
+    const until = started + options.durationMs;
+    const sending = Promise.all(
+      producers.map(({ producer, label }) => sendUntil(producer, label, options.ratePerProducer, until)),
+    );
+
+    // The fault schedule: Redis restarted at 30%, the database frozen at 60%, the worker killed all along.
+    let redisDone = false;
+    let pauseDone = false;
+    let nextKill = started + options.killEveryMs;
+    while (Date.now() < until) {
+      const elapsed = (Date.now() - started) / options.durationMs;
+      if (!redisDone && elapsed >= 0.3) {
+        redisDone = true;
+        options.log('fault: Redis killed and restarted empty');
+        await stack.restartRedis();
+        faults.redisRestarts += 1;
+      } else if (!pauseDone && elapsed >= 0.6) {
+        pauseDone = true;
+        options.log(`fault: database frozen for ${options.pauseMs} ms`);
+        faults.databasePauseMs = options.pauseMs;
+        await stack.pauseDatabase(options.pauseMs);
+        options.log('fault: database running again');
+        nextKill = Date.now() + options.killEveryMs;
+      } else if (Date.now() >= nextKill) {
+        await stack.killWorker();
+        faults.workerKills += 1;
+        nextKill = Date.now() + options.killEveryMs;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const sentCounts = await sending;
+    options.log(`sending stopped after ${sentCounts.reduce((a, b) => a + b, 0)} logs; waiting for persistence`);
+    const closed = await Promise.all(
+      producers.map(({ producer }) => producer.close({ waitForPersisted: true, timeoutMs: options.settleMs })),
+    );
+
+    if (closed.some((result) => !result.complete)) {
+      options.log(`not everything was persisted in time; last output of the processes:\n${stack.output().slice(-6000)}`);
+      for (const { producer } of producers) options.log(`${producer.space}: ${JSON.stringify(producer.stats())}`);
+    }
+
+    // The audit: what MongoDB holds, per producer label and log number.
+    const models = createModels(connection);
+    const seen = new Map<string, Map<number, number>>();
+    const cursor = models.Log.collection.find(
+      { 'meta.chaos': { $exists: true } },
+      { projection: { 'meta.chaos': 1, 'meta.n': 1 } },
+    );
+    for await (const doc of cursor) {
+      const meta = doc.meta as { chaos: string; n: number };
+      const counts = seen.get(meta.chaos) ?? new Map<number, number>();
+      counts.set(meta.n, (counts.get(meta.n) ?? 0) + 1);
+      seen.set(meta.chaos, counts);
+    }
+    const perProducer = producers.map(({ label, producer }, index): ProducerAudit => {
+      const sent = sentCounts[index] as number;
+      const counts = seen.get(label) ?? new Map<number, number>();
+      let lost = 0;
+      let duplicates = 0;
+      for (let n = 1; n <= sent; n++) {
+        const copies = counts.get(n) ?? 0;
+        if (copies === 0) lost += 1;
+        else duplicates += copies - 1;
+      }
+      return {
+        stream: producer.stream,
+        session: producer.session ?? '',
+        sent,
+        stored: [...counts.values()].reduce((a, b) => a + b, 0),
+        lost,
+        duplicates,
+      };
+    });
+    const total = (key: 'sent' | 'stored' | 'lost' | 'duplicates') =>
+      perProducer.reduce((sum, audit) => sum + audit[key], 0);
+    return {
+      durationMs: Date.now() - started,
+      producers: producers.length,
+      faults,
+      sent: total('sent'),
+      stored: total('stored'),
+      lost: total('lost'),
+      duplicates: total('duplicates'),
+      incomplete: closed.filter((result) => !result.complete).length,
+      workerRssPeakMb: Math.round(stack.workerRssPeak() / (1024 * 1024)),
+      perProducer,
+    };
+  } catch (error) {
+    options.log(stack.output().slice(-4000));
+    throw error;
+  } finally {
+    await connection.close();
+    await stack.stop();
+  }
+}
