@@ -124,4 +124,45 @@ describe('LogWriter against the MongoDB-wire server', () => {
     (batch[0] as PendingLog).log.ts = 'not a date';
     await expect(new LogWriter(models).write(batch, 'w7-0', 1)).rejects.toThrow();
   });
+
+  it('keeps rollups equal to raw counts after a flush that stored half its logs and then failed', async () => {
+    // The failed flush: its journal entry and the first half of its logs, no rollup increment (what a crash or a
+    // lost connection between the insert and the increment leaves). Its lane wrote on under another writer id.
+    const batch = makeBatch('billing', 1, 40);
+    const crashed = new LogWriter(models);
+    await crashed.write(makeBatch('billing', 100, 10), 'lane-old', 1);
+    await models.FlushJournal.collection.insertOne({
+      _id: 'lane-old:2',
+      ids: batch.map((pending) => pending.log.id),
+      at: new Date(),
+    } as never);
+    await models.Log.collection.insertMany(
+      batch.slice(0, 20).map((pending) => ({
+        _id: pending.log.id,
+        service: 'billing',
+        stream: 'billing',
+        seq: pending.log.seq,
+        level: pending.log.level,
+        message: pending.log.message,
+        ts: new Date(pending.log.ts),
+        minute: minuteOf(new Date(pending.log.ts)),
+        receivedAt: pending.receivedAt,
+        storedAt: new Date(),
+        batchId: pending.batchId,
+        flushRef: 'lane-old:2',
+      })) as never[],
+    );
+    await crashed.write(makeBatch('billing', 200, 10), 'lane-new', 1);
+
+    // The jobs come back; another writer meets the first half as duplicates and completes the failed flush's rollups.
+    const retry = await new LogWriter(models).write(batch, 'other-0', 1);
+    expect(retry).toMatchObject({ recoveredFlushes: 1 });
+    expect(retry.inserted).toHaveLength(20);
+    expect(retry.duplicates).toHaveLength(20);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+    // And only once: the same duplicates met again change nothing.
+    await new LogWriter(models).write(batch, 'third-0', 1);
+    expect((await countsBoth(models)).rolled).toEqual(raw);
+  });
 });
