@@ -56,6 +56,9 @@ export interface PassReport {
 
 type ReplayDocument = ReplayDoc & { _id: string };
 
+/** Spaces examined concurrently within a pass. */
+const SPACES_AT_ONCE = 16;
+
 /** Whether a range shares any seq with one of `ranges`. */
 function overlapsAny([from, to]: SeqRange, ranges: SeqRange[]): boolean {
   return ranges.some(([a, b]) => from <= b && to >= a);
@@ -80,6 +83,8 @@ export class ReplayWatcher {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private lastReconcileAt = 0;
+  /** Open replay requests seen by this process, by id; dropped when they end. */
+  private readonly known = new Map<string, ReplayDocument>();
 
   constructor(
     private readonly ack: AckStore,
@@ -114,15 +119,20 @@ export class ReplayWatcher {
     report.led = true;
     const oldestPendingAt = await this.options.oldestPendingJobAt?.();
     const spaces = await this.ack.spacesToWatch(this.options.idleAfterMs);
-    for (const space of spaces) {
+    // A few spaces at a time: each costs a handful of Redis round trips, so the pass is bound by latency, not work.
+    for (let start = 0; start < spaces.length; start += SPACES_AT_ONCE) {
       if (!(await this.leader.keep())) break;
-      report.spaces += 1;
-      const state = await this.ack.state(space);
-      report.requested += await this.openRequests(space, state, oldestPendingAt);
-      const progress = await this.progressRequests(space, await this.ack.state(space));
-      report.completed += progress.completed;
-      report.expired += progress.expired;
-      await this.ack.markOpen(space, await this.hasOpenWork(space));
+      await Promise.all(
+        spaces.slice(start, start + SPACES_AT_ONCE).map(async (space) => {
+          report.spaces += 1;
+          const state = await this.ack.state(space);
+          report.requested += await this.openRequests(space, state, oldestPendingAt);
+          const progress = await this.progressRequests(space, state);
+          report.completed += progress.completed;
+          report.expired += progress.expired;
+          await this.ack.markOpen(space, await this.hasOpenWork(state, space));
+        }),
+      );
     }
     if (Date.now() - this.lastReconcileAt >= (this.options.reconcileEveryMs ?? 30_000) && this.leader.holds()) {
       this.lastReconcileAt = Date.now();
@@ -143,7 +153,8 @@ export class ReplayWatcher {
     const previous = await this.ack.gapAges(space);
     const gaps = without(state.missing, state.lost);
     const ages = new Map(gaps.map(([from]) => [from, previous.get(from) ?? now]));
-    if (ages.size > 0 || previous.size > 0) await this.ack.setGapAges(space, ages);
+    const changed = ages.size !== previous.size || [...ages.keys()].some((from) => !previous.has(from));
+    if (changed) await this.ack.setGapAges(space, ages);
     const settled = [...state.replay, ...state.lost];
     const limit = this.options.maxCheck ?? 5000;
     let opened = 0;
@@ -192,6 +203,7 @@ export class ReplayWatcher {
   /** Opens (or reopens) the replay request of a range and its range in the ACK store. */
   async createRequest(space: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
     const request = await createReplayRequest(this.models.Replay, { space, from, to, origin });
+    this.known.delete(replayRequestId(space, from, to));
     await this.ack.openReplay(space, from, to);
     this.logger.info({ space, from, to, origin }, 'replay requested');
     this.options.onRequested?.(request);
@@ -202,16 +214,19 @@ export class ReplayWatcher {
   private async progressRequests(space: string, state: AckState): Promise<{ completed: number; expired: number }> {
     const progress = { completed: 0, expired: 0 };
     for (const [from, to] of state.replay) {
-      const doc = (await this.models.Replay.findById(replayRequestId(space, from, to)).lean()) as
-        | ReplayDocument
-        | null;
+      const id = replayRequestId(space, from, to);
       if (await this.ack.isPersisted(space, from, to)) {
+        const doc = await this.openRequest(id);
         if (doc) await this.finish(doc, { status: 'completed', completedAt: new Date() });
         await this.ack.closeReplay(space, from, to);
         progress.completed += 1;
-      } else if (!doc) {
+        continue;
+      }
+      const doc = await this.openRequest(id);
+      if (!doc) {
         // Open in Redis with no document behind it (created against another database): give it one.
         await createReplayRequest(this.models.Replay, { space, from, to, origin: 'gap' });
+        this.known.delete(id);
       } else if (Date.now() - new Date(doc.createdAt).getTime() > this.options.expireAfterMs) {
         const lostSeqs = await this.ack.markLost(space, from, to);
         await this.finish(doc, { status: 'expired', expiredAt: new Date() });
@@ -219,16 +234,28 @@ export class ReplayWatcher {
         progress.expired += 1;
       } else if (doc.status === 'pending') {
         const requestedAt = await this.ack.requestedAt(space, from, to);
-        if (requestedAt)
+        if (requestedAt) {
           await this.models.Replay.updateOne({ _id: doc._id }, { $set: { status: 'requested', requestedAt } });
+          doc.status = 'requested';
+          doc.requestedAt = requestedAt;
+        }
       }
     }
     return progress;
   }
 
+  /** An open request's document, read once and then kept while it stays open (a pass reads no document). */
+  private async openRequest(id: string): Promise<ReplayDocument | undefined> {
+    const cached = this.known.get(id);
+    if (cached) return cached;
+    const doc = (await this.models.Replay.findById(id).lean()) as ReplayDocument | null;
+    if (!doc || (doc.status !== 'pending' && doc.status !== 'requested')) return doc ?? undefined;
+    this.known.set(id, doc);
+    return doc;
+  }
+
   /** Whether a space still has anything to look after: gaps or unstored seqs not given up, or open replays. */
-  private async hasOpenWork(space: string): Promise<boolean> {
-    const state = await this.ack.state(space);
+  private async hasOpenWork(state: AckState, space: string): Promise<boolean> {
     if (state.replay.length > 0) return true;
     if (without(state.missing, state.lost).length > 0) return true;
     if (state.persistedTill >= state.highestSeq) return false;
@@ -262,6 +289,7 @@ export class ReplayWatcher {
   }
 
   private async finish(doc: ReplayDocument, change: Partial<ReplayDoc>): Promise<void> {
+    this.known.delete(doc._id);
     const space = replaySpace(doc);
     const requestedAt = doc.requestedAt ?? (await this.ack.requestedAt(space, doc.from, doc.to)) ?? null;
     await this.models.Replay.updateOne({ _id: doc._id }, { $set: { ...change, requestedAt } });
