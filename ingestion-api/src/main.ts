@@ -19,8 +19,9 @@ import { ReplayService } from './services/replay-service';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'ingestion-api', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
-  const redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
-  const blocking = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
+  const redisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error; reconnecting');
+  const redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests', onError: redisError });
+  const blocking = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking', onError: redisError });
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
@@ -78,8 +79,8 @@ async function main(): Promise<void> {
       'ingestion API listening',
     ),
   );
-  const pub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
-  const sub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
+  const pub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking', onError: redisError });
+  const sub = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking', onError: redisError });
   const io = createSocketServer({
     server,
     pub,

@@ -24,12 +24,13 @@ import { ReplayWatcher } from './services/replay-watcher';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'log-worker', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
+  const redisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error; reconnecting');
   const mongo = await connectMongo(config.MONGO_URL, { monitorCommands: true });
   const metrics = new WorkerMetrics();
   metrics.watchMongo(mongo);
   const models = createModels(mongo);
   await ensureIndexes(models);
-  const redis = createRedis(config.REDIS_URL, { service: 'worker', purpose: 'blocking' });
+  const redis = createRedis(config.REDIS_URL, { service: 'worker', purpose: 'blocking', onError: redisError });
   const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX, stateTtlMs: config.STREAM_STATE_TTL_MS });
   const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
 

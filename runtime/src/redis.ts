@@ -12,12 +12,24 @@ export type RedisPurpose = 'blocking' | 'requests';
  * same tick travel in one pipeline (auto-pipelining), so independent calls cost one round trip; blocking connections
  * keep plain request/reply for BullMQ.
  */
-export function createRedis(url: string, options: { service: string; purpose: RedisPurpose }): Redis {
+export function createRedis(
+  url: string,
+  options: { service: string; purpose: RedisPurpose; onError?: (error: Error) => void },
+): Redis {
   const blocking = options.purpose === 'blocking';
-  return new Redis(url, {
+  const client = new Redis(url, {
     maxRetriesPerRequest: blocking ? null : 2,
     enableOfflineQueue: blocking,
     enableAutoPipelining: !blocking,
     connectionName: `logstream-${options.service}-${options.purpose}`,
   });
+  // Connection errors while Redis restarts are expected: ioredis reconnects by itself, and the commands that failed
+  // report them to their callers. Without a listener ioredis would print each one as an unhandled error event.
+  let lastReportAt = 0;
+  client.on('error', (error: Error) => {
+    if (Date.now() - lastReportAt < 5_000) return;
+    lastReportAt = Date.now();
+    options.onError?.(error);
+  });
+  return client;
 }
