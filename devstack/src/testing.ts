@@ -97,15 +97,26 @@ export interface TestStack {
  * Builds the environment of an API + worker pair against the integration setup's Redis and MongoDB, with a unique
  * queue prefix and database (`label` names them) and free ports; `overrides` are added to it.
  */
-export async function startTestStack(
-  label: string,
-  overrides: Record<string, string> = {},
-): Promise<TestStack> {
-  const db = uniqueName(label);
+export function startTestStack(label: string, overrides: Record<string, string> = {}): Promise<TestStack> {
+  return startStack({ label, redisUrl: testRedisUrl(), mongoUrl: testMongoUrl(), overrides });
+}
+
+/**
+ * An API + worker pair on the given Redis and MongoDB (URL without a database), with a unique queue prefix and
+ * database and free ports, settings that make a killed worker's jobs come back within seconds, and `overrides`.
+ */
+export async function startStack(options: {
+  label: string;
+  redisUrl: string;
+  mongoUrl: string;
+  overrides?: Record<string, string>;
+}): Promise<TestStack> {
+  const db = uniqueName(options.label);
+  const overrides = options.overrides ?? {};
   const [apiPort, workerPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {
-    REDIS_URL: testRedisUrl(),
-    MONGO_URL: mongoUrlWithDb(testMongoUrl(), db),
+    REDIS_URL: options.redisUrl,
+    MONGO_URL: mongoUrlWithDb(options.mongoUrl, db),
     QUEUE_PREFIX: db,
     PORT: String(apiPort),
     HEALTH_PORT: String(workerPort),
@@ -126,13 +137,13 @@ export async function startTestStack(
     startApi: async () => {
       const api = startApp('ingestion-api', env);
       started.push(api);
-      await waitForHttp(`${apiUrl}/ready`);
+      await waitForHttp(`${apiUrl}/ready`, 60_000);
       return api;
     },
     startWorker: async () => {
       worker = startApp('log-worker', env);
       started.push(worker);
-      await waitForHttp(`http://127.0.0.1:${workerPort}/ready`);
+      await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 60_000);
       return worker;
     },
     stopWorker: async () => {

@@ -2,18 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  canConnect,
-  freePort,
-  mongoUrlWithDb,
-  startApp,
-  startFerretdb,
-  stopChild,
-  uniqueName,
-  waitFor,
-  waitForHttp,
-  type AppProcess,
-} from '@logstream/devstack';
+import { canConnect, freePort, startFerretdb, startStack, stopChild, waitFor } from '@logstream/devstack';
 
 /** What the soak breaks: its own Redis, MongoDB-wire server, API and worker, never shared ones. */
 export interface ChaosStack {
@@ -68,31 +57,23 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
   const ferret = await startFerretdb({ log });
   log(`MongoDB-wire server (FerretDB) at ${ferret.url} (private; paused during the run)`);
 
-  const [apiPort, workerPort] = [await freePort(), await freePort()];
-  const db = uniqueName('chaos');
-  const env: Record<string, string> = {
-    REDIS_URL: `redis://127.0.0.1:${redisPort}`,
-    MONGO_URL: mongoUrlWithDb(ferret.url, db),
-    QUEUE_PREFIX: db,
-    PORT: String(apiPort),
-    HOST: '127.0.0.1',
-    HEALTH_PORT: String(workerPort),
-    AUTH_REQUIRED: 'false',
-    RATE_LIMIT_PER_SEC: '0',
-    LOCK_DURATION_MS: '4000',
-    STALLED_INTERVAL_MS: '1000',
-    JOB_BACKOFF_MS: '500',
-    JOB_ATTEMPTS: '20',
-    REPLAY_AFTER_MS: '3000',
-    REPLAY_INTERVAL_MS: '500',
-    HIGH_WATER_MARK: '2000',
-    LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
-  };
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const api = startApp('ingestion-api', env);
-  await waitForHttp(`${apiUrl}/ready`, 30_000);
-  let worker: AppProcess = startApp('log-worker', env);
-  await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 60_000);
+  const stack = await startStack({
+    label: 'chaos',
+    redisUrl: `redis://127.0.0.1:${redisPort}`,
+    mongoUrl: ferret.url,
+    overrides: {
+      HOST: '127.0.0.1',
+      RATE_LIMIT_PER_SEC: '0',
+      JOB_BACKOFF_MS: '500',
+      JOB_ATTEMPTS: '20',
+      REPLAY_AFTER_MS: '3000',
+      REPLAY_INTERVAL_MS: '500',
+      HIGH_WATER_MARK: '2000',
+      LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
+    },
+  });
+  const api = await stack.startApi();
+  let worker = await stack.startWorker();
 
   let rssPeak = 0;
   const sampler = setInterval(() => {
@@ -100,13 +81,11 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
   }, 250);
 
   return {
-    apiUrl,
-    mongoUrl: env.MONGO_URL as string,
+    apiUrl: stack.apiUrl,
+    mongoUrl: stack.env.MONGO_URL as string,
     killWorker: async () => {
-      if (process.env.CHAOS_DUMP) fs.appendFileSync(process.env.CHAOS_DUMP, worker.output());
       await worker.kill('SIGKILL');
-      worker = startApp('log-worker', env);
-      await waitForHttp(`http://127.0.0.1:${workerPort}/ready`, 60_000);
+      worker = await stack.startWorker();
     },
     restartRedis: async () => {
       const exited = new Promise((resolve) => redis.once('exit', resolve));
@@ -126,7 +105,7 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
     output: () => `--- worker ---\n${worker.output()}\n--- api ---\n${api.output()}`,
     stop: async () => {
       clearInterval(sampler);
-      await Promise.all([worker.stop(), api.stop()]);
+      await stack.stop();
       await stopChild(redis);
       await ferret.stop();
       fs.rmSync(redisDir, { recursive: true, force: true });
