@@ -45,7 +45,7 @@ export class KeyAuthenticator {
       try {
         info = await this.store.lookup(key);
       } catch (error) {
-        throw new AppError('unavailable', 'cannot check the API key: redis is not reachable', undefined, {
+        throw new AppError('unavailable', 'cannot check the API key: its store (Redis or MongoDB) is not reachable', undefined, {
           cause: error,
         });
       }

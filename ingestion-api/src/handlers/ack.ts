@@ -1,4 +1,5 @@
 import { StreamName } from '@logstream/shared-types';
+import { assertCanSeeStream, canSee, serviceOfStream } from '../auth/scope';
 import { AppError } from '../errors';
 import type { Handler } from '../http/types';
 import type { IngestService } from '../services/ingest-service';
@@ -9,13 +10,20 @@ export function ackStateHandler(service: IngestService): Handler {
     const parsed = StreamName.safeParse(req.params.stream);
     if (!parsed.success)
       throw new AppError('validation_failed', parsed.error.issues[0]?.message ?? 'bad stream');
+    assertCanSeeStream(req.principal, parsed.data);
     const state = await service.state(parsed.data);
     await service.noteReplaysReported({ [state.stream]: state });
     return { status: 200, body: state };
   };
 }
 
-/** `GET /ack`: the ACK state of every stream. */
+/** `GET /ack`: the ACK state of every stream the caller may see (a service key: its own service's). */
 export function ackListHandler(service: IngestService): Handler {
-  return async () => ({ status: 200, body: { streams: await service.states() } });
+  return async (req) => {
+    const states = await service.states();
+    return {
+      status: 200,
+      body: { streams: states.filter((state) => canSee(req.principal, serviceOfStream(state.stream))) },
+    };
+  };
 }

@@ -1,8 +1,10 @@
 import type { Connection } from 'mongoose';
+import { apiKeyModel } from './api-key';
 import { deadLetterModel } from './dead-letter';
 import { logModel } from './log';
 import { replayModel } from './replay';
 import { rollupModel } from './rollup';
+import { userModel } from './user';
 
 /** Every model of a connection, created once and passed down. */
 export function createModels(connection: Connection) {
@@ -11,6 +13,8 @@ export function createModels(connection: Connection) {
     Rollup: rollupModel(connection),
     Replay: replayModel(connection),
     DeadLetter: deadLetterModel(connection),
+    ApiKey: apiKeyModel(connection),
+    User: userModel(connection),
   };
 }
 export type Models = ReturnType<typeof createModels>;
