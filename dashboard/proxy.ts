@@ -15,7 +15,7 @@ async function hasSession(request: NextRequest): Promise<boolean> {
     password: sessionSecret,
     ttl: Math.round(sessionTtlMs / 1000),
   }).catch(() => ({}) as Partial<SessionData>);
-  return typeof data.userId === 'string' && typeof data.issuedAt === 'number';
+  return typeof data.userId === 'string' && typeof data.sid === 'string';
 }
 
 /** A state-changing request from another site: its Origin names a host other than the one it was sent to. */

@@ -4,7 +4,7 @@ import { redirect } from 'next/navigation';
 import { loginGuard } from '@/lib/accounts';
 import { clientAddress, safeNext } from '@/lib/client-address';
 import { config } from '@/lib/config';
-import { session } from '@/lib/session';
+import { endSession, startSession } from '@/lib/session';
 
 /** What the sign-in form shows after a refused attempt. */
 export type SignInState = { error: string } | null;
@@ -21,15 +21,12 @@ export async function signIn(_previous: SignInState, form: FormData): Promise<Si
     clientAddress(await headers(), config().trustProxy),
   );
   if (!outcome.ok) return { error: outcome.message };
-  const current = await session();
-  current.userId = outcome.user.id;
-  current.issuedAt = Date.now();
-  await current.save();
+  await startSession(outcome.user.id);
   redirect(safeNext(form.get('next')));
 }
 
 /** Ends the session and returns to the sign-in page. */
 export async function signOut(): Promise<void> {
-  if (config().sessionSecret) (await session()).destroy();
+  if (config().sessionSecret) await endSession();
   redirect('/login');
 }

@@ -11,7 +11,7 @@ const LINKS = [
   { href: '/replay', label: 'Replay', icon: '↻' },
   { href: '/pipeline', label: 'Pipeline', icon: '⟿' },
 ] as const;
-const ADMIN_LINK = { href: '/admin', label: 'Admin', icon: '⚿' } as const;
+const ADMIN_LINK = { href: '/admin', label: 'Admin', icon: '⚙' } as const;
 
 /** Main navigation; marks the current section. The Admin page is listed for admins only. */
 export function NavLinks({ admin }: { admin: boolean }) {

@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, uniqueName, waitFor } from '@logstream/devstack';
 import type { DashboardServer } from './next-server';
 import type { SeedSummary } from './seed-data';
+import { signIn } from './sign-in';
 import { startStack, type Stack } from './stack';
 
 // Starting three processes and a browser on a 2-core machine takes a while.
@@ -29,16 +30,21 @@ describe('dashboard in a browser', () => {
   let apiUrl: string;
   let dash: DashboardServer;
   let emptyDash: DashboardServer;
+  let adminKey: string;
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     stack = await startStack();
-    ({ seed, apiUrl, dash, emptyDash } = stack);
+    ({ seed, apiUrl, dash, adminKey } = stack);
+    emptyDash = stack.emptyDash as DashboardServer;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Every page needs a session: sign in on both dashboards (each keeps its own cookie).
+    await signIn(page, dash.url, stack.users.admin);
+    await signIn(page, emptyDash.url, stack.users.admin);
   });
 
   afterAll(async () => {
@@ -141,18 +147,16 @@ describe('dashboard in a browser', () => {
   });
 
   it('exports the current search as NDJSON and CSV', async () => {
-    const ndjson = await (
-      await fetch(`${dash.url}/logs/export?format=ndjson&range=7d&requestId=${seed.requestId}`)
-    ).text();
+    // The browser context's request client sends the session cookie, as a click on the export link would.
+    const download = (query: string) => page.context().request.get(`${dash.url}/logs/export?${query}`);
+    const ndjson = await (await download(`format=ndjson&range=7d&requestId=${seed.requestId}`)).text();
     const rows = ndjson
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { requestId: string });
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.requestId === seed.requestId)).toBe(true);
-    const csv = await (
-      await fetch(`${dash.url}/logs/export?format=csv&range=7d&requestId=${seed.requestId}`)
-    ).text();
+    const csv = await (await download(`format=csv&range=7d&requestId=${seed.requestId}`)).text();
     expect(csv.trim().split('\n')).toHaveLength(5);
     expect(csv.split('\n')[0]).toBe('ts,level,service,instance,stream,seq,requestId,message,id,meta');
   });
@@ -166,7 +170,7 @@ describe('dashboard in a browser', () => {
     const postedAt = Date.now();
     const response = await fetch(`${apiUrl}/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
       body: JSON.stringify([
         { service: 'e2e-live', level: 'info', message: `${message} (filtered out)` },
         { service: 'e2e-live', level: 'fatal', message },
@@ -195,7 +199,12 @@ describe('dashboard in a browser', () => {
   });
 
   it('fits a phone (390 px) and the light theme toggles', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const phoneContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      storageState: await page.context().storageState(),
+    });
+    const phone = await phoneContext.newPage();
     await phone.goto(`${dash.url}/`);
     await phone.getByTestId('overview-volume').waitFor();
     await phone.waitForLoadState('networkidle');
@@ -216,7 +225,7 @@ describe('dashboard in a browser', () => {
       2_000,
       'theme did not switch',
     );
-    await phone.close();
+    await phoneContext.close();
     await page.goto(`${dash.url}/`);
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('overview-volume').locator('canvas').first().waitFor();

@@ -10,7 +10,7 @@ import { CreateKeyForm, CreateUserForm, ResetPasswordForm, RevokeKeyButton } fro
 export const metadata: Metadata = { title: 'Admin' };
 
 const KeyList = z.object({ keys: z.array(ApiKeyInfo) });
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+const day = (iso: string) => iso.slice(0, 10);
 
 /** `/admin`: users (create, reset password) and service API keys (create, revoke). Admins only. */
 export default async function AdminPage() {
@@ -45,7 +45,7 @@ export default async function AdminPage() {
                   <th>E-mail</th>
                   <th>Role</th>
                   <th>Created</th>
-                  <th>Password set</th>
+                  <th>Password</th>
                 </tr>
               </thead>
               <tbody>
