@@ -14,7 +14,8 @@ export type SignInState = { error: string } | null;
  * the session cookie and goes where the user was headed. Every refusal says the same thing, whoever the account.
  */
 export async function signIn(_previous: SignInState, form: FormData): Promise<SignInState> {
-  if (!config().sessionSecret) return { error: 'Sign-in is not configured: set SESSION_SECRET on the dashboard.' };
+  if (!config().sessionSecret)
+    return { error: 'Sign-in is not configured: set SESSION_SECRET on the dashboard.' };
   const outcome = await loginGuard().attempt(
     form.get('email'),
     form.get('password'),

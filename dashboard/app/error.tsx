@@ -14,8 +14,9 @@ export default function PageError({
       <section className="card" role="alert" data-testid="page-error" data-reason="query-timeout">
         <h1>The query took too long</h1>
         <p className="muted">
-          The database stopped this page&apos;s query at its time limit (<code>QUERY_TIMEOUT_MS</code>) instead of
-          leaving the page hanging. Narrow the search (a shorter time range, a service or a level) and try again.
+          The database stopped this page&apos;s query at its time limit (<code>QUERY_TIMEOUT_MS</code>)
+          instead of leaving the page hanging. Narrow the search (a shorter time range, a service or a level)
+          and try again.
         </p>
         <button type="button" className="btn primary" onClick={reset}>
           Try again

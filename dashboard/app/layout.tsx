@@ -29,21 +29,21 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         {!user ? (
           <main className="auth-main">{children}</main>
         ) : (
-        <div className="shell">
-          <aside className="sidebar">
-            <a className="brand" href="/">
-              <span className="brand-logo">L</span>
-              <span className="brand-name">LogStream</span>
-            </a>
-            <NavLinks admin={user.role === 'admin'} />
-            <div className="sidebar-foot">
-              <UserMenu email={user.email} role={user.role} />
-              <ApiBadge apiUrl={publicApiUrl} />
-              <ThemeToggle />
-            </div>
-          </aside>
-          <main className="main">{children}</main>
-        </div>
+          <div className="shell">
+            <aside className="sidebar">
+              <a className="brand" href="/">
+                <span className="brand-logo">L</span>
+                <span className="brand-name">LogStream</span>
+              </a>
+              <NavLinks admin={user.role === 'admin'} />
+              <div className="sidebar-foot">
+                <UserMenu email={user.email} role={user.role} />
+                <ApiBadge apiUrl={publicApiUrl} />
+                <ThemeToggle />
+              </div>
+            </aside>
+            <main className="main">{children}</main>
+          </div>
         )}
       </body>
     </html>

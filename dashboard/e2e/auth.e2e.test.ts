@@ -25,7 +25,9 @@ describe('dashboard sign-in and roles in a browser', () => {
   };
   /** The server action request a click sends (its id header and body), to replay it from another session. */
   const captureAction = (page: Page) =>
-    page.waitForRequest((request: Request) => request.method() === 'POST' && !!request.headers()['next-action']);
+    page.waitForRequest(
+      (request: Request) => request.method() === 'POST' && !!request.headers()['next-action'],
+    );
   const replayAction = async (page: Page, captured: Request) =>
     page.context().request.post(captured.url(), {
       headers: {
@@ -74,7 +76,9 @@ describe('dashboard sign-in and roles in a browser', () => {
       expect(body).not.toContain(stack.seed.needle.toLowerCase());
     }
     // A forged cookie is no session.
-    await page.context().addCookies([{ name: 'logstream_session', value: 'Fe26.2*1*forged*cookie', url: base }]);
+    await page
+      .context()
+      .addCookies([{ name: 'logstream_session', value: 'Fe26.2*1*forged*cookie', url: base }]);
     await page.goto(`${base}/logs`);
     expect(new URL(page.url()).pathname).toBe('/login');
   });
@@ -161,7 +165,10 @@ describe('dashboard sign-in and roles in a browser', () => {
     await userForm.locator('select[name=role]').selectOption('viewer');
     await userForm.locator('input[name=password]').fill('a first password for the new user');
     await userForm.getByRole('button', { name: 'Create user' }).click();
-    await admin.getByTestId('create-user-result').filter({ hasText: `Created viewer ${email}` }).waitFor();
+    await admin
+      .getByTestId('create-user-result')
+      .filter({ hasText: `Created viewer ${email}` })
+      .waitFor();
 
     const keyForm = admin.getByTestId('create-key-form');
     await keyForm.locator('input[name=service]').fill('e2e-keys');
@@ -172,7 +179,11 @@ describe('dashboard sign-in and roles in a browser', () => {
       fetch(`${stack.apiUrl}/ingest`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-        body: JSON.stringify({ service: 'e2e-keys', level: 'info', message: 'with a key made in the dashboard' }),
+        body: JSON.stringify({
+          service: 'e2e-keys',
+          level: 'info',
+          message: 'with a key made in the dashboard',
+        }),
       });
     expect((await ingest(key)).status).toBe(202);
     await admin.reload();

@@ -26,6 +26,7 @@ describe('dashboard in a browser', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
+  let emptyPage: Page;
   let seed: SeedSummary;
   let apiUrl: string;
   let dash: DashboardServer;
@@ -42,9 +43,10 @@ describe('dashboard in a browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    // Every page needs a session: sign in on both dashboards (each keeps its own cookie).
+    // Every page needs a session. Cookies ignore the port, so the second dashboard gets a browser context of its own.
     await signIn(page, dash.url, stack.users.admin);
-    await signIn(page, emptyDash.url, stack.users.admin);
+    emptyPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(emptyPage, emptyDash.url, stack.users.admin);
   });
 
   afterAll(async () => {
@@ -71,18 +73,19 @@ describe('dashboard in a browser', () => {
 
   it('answers 200 on every page with an empty database and no API, and says the API is unreachable', async () => {
     for (const p of PAGES) {
-      const response = await page.goto(`${emptyDash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
+      const response = await emptyPage.goto(`${emptyDash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
       expect({ path: p.path, status: response?.status() }).toEqual({ path: p.path, status: 200 });
-      await page.locator('main').waitFor();
-      expect(await page.getByTestId('page-error').count()).toBe(0);
+      expect(new URL(emptyPage.url()).pathname).toBe(p.path);
+      await emptyPage.locator('main').waitFor();
+      expect(await emptyPage.getByTestId('page-error').count()).toBe(0);
     }
-    await page.goto(`${emptyDash.url}/logs`);
-    await page.getByTestId('empty-state').first().waitFor();
-    await page
+    await emptyPage.goto(`${emptyDash.url}/logs`);
+    await emptyPage.getByTestId('empty-state').first().waitFor();
+    await emptyPage
       .getByTestId('api-badge')
-      .and(page.locator('[data-status="unreachable"]'))
+      .and(emptyPage.locator('[data-status="unreachable"]'))
       .waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
+    await emptyPage.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
   });
 
   it('searches the store on the server: text narrows the results and every shown message matches', async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { clientAddress, safeNext } from './client-address';
 
-const headers = (xff: string | null) => ({ get: (name: string) => (name === 'x-forwarded-for' ? xff : null) });
+const headers = (xff: string | null) => ({
+  get: (name: string) => (name === 'x-forwarded-for' ? xff : null),
+});
 
 describe('clientAddress', () => {
   it('takes the last hop, the one the nearest proxy wrote', () => {

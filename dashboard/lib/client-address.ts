@@ -4,12 +4,16 @@
  */
 export function clientAddress(headers: { get(name: string): string | null }, trustProxy: boolean): string {
   if (!trustProxy) return 'direct';
-  const hops = (headers.get('x-forwarded-for') ?? '').split(',').map((hop) => hop.trim()).filter(Boolean);
+  const hops = (headers.get('x-forwarded-for') ?? '')
+    .split(',')
+    .map((hop) => hop.trim())
+    .filter(Boolean);
   return hops.at(-1)?.slice(0, 64) ?? 'unknown';
 }
 
 /** Where to go after signing in: a same-site path only (never `//host` or a full URL), else the overview. */
 export function safeNext(next: unknown): string {
-  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  if (typeof next !== 'string' || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
+    return '/';
   return next.slice(0, 2000);
 }

@@ -24,11 +24,11 @@ export function models(): Promise<Models> {
         return createModels(conn);
       })
       .catch((error: unknown) => {
-      // Forget the failed attempt so the next request tries again instead of failing forever.
-      cache.connection = undefined;
-      cache.models = undefined;
-      throw error;
-    });
+        // Forget the failed attempt so the next request tries again instead of failing forever.
+        cache.connection = undefined;
+        cache.models = undefined;
+        throw error;
+      });
   }
   return cache.models;
 }

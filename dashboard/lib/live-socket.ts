@@ -13,7 +13,9 @@ const sockets = new Map<string, LiveSocket>();
 /** Asks the dashboard's server for a short-lived live-feed token of the signed-in user (none when signed out). */
 function fetchLiveToken(callback: (auth: { token?: string }) => void): void {
   fetch('/api/live-token', { cache: 'no-store', credentials: 'same-origin' })
-    .then((response) => (response.ok ? (response.json() as Promise<{ token?: unknown }>) : { token: undefined }))
+    .then((response) =>
+      response.ok ? (response.json() as Promise<{ token?: unknown }>) : { token: undefined },
+    )
     .then((body) => callback(typeof body.token === 'string' ? { token: body.token } : {}))
     .catch(() => callback({}));
 }

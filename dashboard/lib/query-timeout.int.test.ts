@@ -11,9 +11,14 @@ describe('maxTimePlugin', () => {
   const commands: { name: string; maxTimeMS: unknown }[] = [];
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('maxtime')), { monitorCommands: true });
+    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('maxtime')), {
+      monitorCommands: true,
+    });
     connection.getClient().on('commandStarted', (event) => {
-      commands.push({ name: event.commandName, maxTimeMS: (event.command as { maxTimeMS?: unknown }).maxTimeMS });
+      commands.push({
+        name: event.commandName,
+        maxTimeMS: (event.command as { maxTimeMS?: unknown }).maxTimeMS,
+      });
     });
     connection.plugin(maxTimePlugin(1234));
     models = createModels(connection);
@@ -27,7 +32,10 @@ describe('maxTimePlugin', () => {
     const { Log, Rollup, Replay } = models;
     await Log.find({ service: 'x' }).limit(5).lean();
     await Log.findById('nope').lean();
-    await Rollup.aggregate([{ $match: { service: 'x' } }, { $group: { _id: null, count: { $sum: '$count' } } }]);
+    await Rollup.aggregate([
+      { $match: { service: 'x' } },
+      { $group: { _id: null, count: { $sum: '$count' } } },
+    ]);
     await Replay.countDocuments({ status: 'pending' });
     await Log.find({}).maxTimeMS(99_000).limit(1).lean();
     await Log.exists({ service: 'x' });

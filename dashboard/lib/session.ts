@@ -10,7 +10,6 @@ import { config } from './config';
 import { redis } from './redis';
 import { SESSION_COOKIE, sessionKey, type SessionData } from './session-cookie';
 
-
 /** The signed-in user of a request. */
 export interface SessionUser {
   id: string;

@@ -56,16 +56,15 @@ async function main(): Promise<void> {
   const getModels = () => (models ??= mongo.then(createModels));
   // The announcer needs the HTTP server, which needs the routes: they reach it through this holder.
   const realtime: { announcer?: Announcer } = {};
-  const replays = new ReplayService(
-    getModels,
-    ack,
-    (replay) => realtime.announcer?.replayRequested(replay),
-  );
+  const replays = new ReplayService(getModels, ack, (replay) => realtime.announcer?.replayRequested(replay));
 
   const operations = createOperations({ config, redis, ingestQueue: queue, models: getModels, logger });
   operations.routes.keys
     .importLegacy()
-    .then((count) => count > 0 && logger.info({ count }, 'API keys kept in Redis by an earlier version copied to MongoDB'))
+    .then(
+      (count) =>
+        count > 0 && logger.info({ count }, 'API keys kept in Redis by an earlier version copied to MongoDB'),
+    )
     .catch((error: unknown) => logger.error({ err: error }, 'could not copy earlier API keys to MongoDB'));
   const app = createApp({
     routes: [

@@ -67,7 +67,8 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
   });
 
   it('answers an anonymous caller on health, readiness and metrics only', async () => {
-    for (const path of ['/health', '/ready', '/metrics']) expect({ path, status: (await api(path)).status }).toEqual({ path, status: 200 });
+    for (const path of ['/health', '/ready', '/metrics'])
+      expect({ path, status: (await api(path)).status }).toEqual({ path, status: 200 });
     const refused = [
       ['GET', '/ack'],
       ['GET', '/ack/payment'],
@@ -83,7 +84,10 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
       ['POST', '/control'],
     ];
     for (const [method, path] of refused) {
-      const res = await api(path as string, { method, body: method === 'POST' ? '{"service":"payment"}' : undefined });
+      const res = await api(path as string, {
+        method,
+        body: method === 'POST' ? '{"service":"payment"}' : undefined,
+      });
       const body = (await res.json()) as { error?: { code: string }; streams?: unknown };
       expect({ method, path, status: res.status, code: body.error?.code }).toEqual({
         method,
@@ -95,7 +99,12 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
   });
 
   it('lets the producer client work with a service key and scopes every read to that service', async () => {
-    const producer = createProducer({ url: apiUrl, service: 'payment', apiKey: keys.payment, flushIntervalMs: 50 });
+    const producer = createProducer({
+      url: apiUrl,
+      service: 'payment',
+      apiKey: keys.payment,
+      flushIntervalMs: 50,
+    });
     for (let i = 0; i < 5; i += 1) await producer.log('info', `charge ${i}`);
     await producer.close({ waitForPersisted: true, timeoutMs: 30_000 });
     expect(producer.stats().persisted).toBe(5);
@@ -106,7 +115,9 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
     });
     expect(other.status).toBe(202);
 
-    const own = (await (await api('/ack', { key: keys.payment })).json()) as { streams: { stream: string }[] };
+    const own = (await (await api('/ack', { key: keys.payment })).json()) as {
+      streams: { stream: string }[];
+    };
     expect(own.streams.length).toBeGreaterThan(0);
     expect(own.streams.every((s) => s.stream.split('/')[0] === 'payment')).toBe(true);
     const all = (await (await api('/ack', { key: ADMIN_KEY })).json()) as { streams: { stream: string }[] };
@@ -116,21 +127,31 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
     expect((await api('/replays?stream=auth', { key: keys.payment })).status).toBe(403);
     expect((await api('/replays', { key: keys.payment })).status).toBe(200);
     for (const path of ['/queue/stats', '/stats/snapshot', '/control', '/keys', '/dead-letters']) {
-      expect({ path, status: (await api(path, { key: keys.payment })).status }).toEqual({ path, status: 403 });
+      expect({ path, status: (await api(path, { key: keys.payment })).status }).toEqual({
+        path,
+        status: 403,
+      });
     }
     expect((await api('/queue/stats', { key: ADMIN_KEY })).status).toBe(200);
   });
 
   it('refuses sockets without credentials, with a forged, expired or foreign token, or a revoked key', async () => {
     expect((await connect({})).refused).toBe('unauthorized');
-    expect((await connect({ token: await liveToken({ secret: 'another-secret-of-enough-length-000000' }) })).refused).toBe(
+    expect(
+      (await connect({ token: await liveToken({ secret: 'another-secret-of-enough-length-000000' }) }))
+        .refused,
+    ).toBe('unauthorized');
+    expect((await connect({ token: await liveToken({ expiresInS: -60 }) })).refused).toBe('unauthorized');
+    expect((await connect({ token: await liveToken({ audience: 'someone-else' }) })).refused).toBe(
       'unauthorized',
     );
-    expect((await connect({ token: await liveToken({ expiresInS: -60 }) })).refused).toBe('unauthorized');
-    expect((await connect({ token: await liveToken({ audience: 'someone-else' }) })).refused).toBe('unauthorized');
     expect((await connect({ token: 'not.a.jwt' })).refused).toBe('unauthorized');
     expect((await connect({ key: 'lsk_not-a-key' })).refused).toBe('unauthorized');
-    const created = await api('/keys', { method: 'POST', key: ADMIN_KEY, body: JSON.stringify({ service: 'gone' }) });
+    const created = await api('/keys', {
+      method: 'POST',
+      key: ADMIN_KEY,
+      body: JSON.stringify({ service: 'gone' }),
+    });
     const { id, key } = (await created.json()) as { id: string; key: string };
     expect((await connect({ key })).refused).toBeUndefined();
     expect((await api(`/keys/${id}`, { method: 'DELETE', key: ADMIN_KEY })).status).toBe(200);
@@ -167,7 +188,11 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
     // Asking for another service's logs changes nothing for a service key.
     service.socket.emit('live:filter', { services: ['auth'], levels: [] });
     expect((await send('auth', keys.auth as string, 3)).status).toBe(202);
-    await waitFor(() => seenByUser.some((l) => l.message === 'auth live 3'), 30_000, 'auth log 3 did not arrive');
+    await waitFor(
+      () => seenByUser.some((l) => l.message === 'auth live 3'),
+      30_000,
+      'auth log 3 did not arrive',
+    );
     expect(seenByService.filter((l) => l.service !== 'payment')).toEqual([]);
   });
 });

@@ -95,18 +95,18 @@ export async function OverviewOps({ apiUrl }: { apiUrl: string }) {
         />
       </section>
       {admin && (
-      <section className="card">
-        <div className="card-head">
-          <h2>Fault injection</h2>
-          <Link href="/pipeline" className="btn small">
-            Watch the pipeline →
-          </Link>
-        </div>
-        <p className="muted" style={{ marginTop: 0 }}>
-          Break the pipeline on purpose and watch ACKs, replays and the queue recover.
-        </p>
-        <FaultButtons enabled={faults.ok ? faults.data.enabled : null} />
-      </section>
+        <section className="card">
+          <div className="card-head">
+            <h2>Fault injection</h2>
+            <Link href="/pipeline" className="btn small">
+              Watch the pipeline →
+            </Link>
+          </div>
+          <p className="muted" style={{ marginTop: 0 }}>
+            Break the pipeline on purpose and watch ACKs, replays and the queue recover.
+          </p>
+          <FaultButtons enabled={faults.ok ? faults.data.enabled : null} />
+        </section>
       )}
     </div>
   );

@@ -27,7 +27,9 @@ export async function createUser(_previous: AdminResult | null, form: FormData):
   const role = UserRole.safeParse(text(form, 'role'));
   if (!role.success) return { ok: false, message: 'role must be viewer or admin', at: Date.now() };
   try {
-    const user = await (await accounts()).create({
+    const user = await (
+      await accounts()
+    ).create({
       email: text(form, 'email'),
       role: role.data,
       password: text(form, 'password'),
@@ -45,7 +47,11 @@ export async function resetPassword(_previous: AdminResult | null, form: FormDat
   try {
     const user = await (await accounts()).resetPassword(text(form, 'email'), text(form, 'password'));
     revalidatePath('/admin');
-    return { ok: true, message: `New password set for ${user.email}; their sessions have ended.`, at: Date.now() };
+    return {
+      ok: true,
+      message: `New password set for ${user.email}; their sessions have ended.`,
+      at: Date.now(),
+    };
   } catch (error) {
     return failure(error, 'resetting the password');
   }
@@ -55,7 +61,8 @@ export async function resetPassword(_previous: AdminResult | null, form: FormDat
 export async function createApiKey(_previous: AdminResult | null, form: FormData): Promise<AdminResult> {
   if (!(await authorize('admin'))) return refused();
   const body = CreateApiKeyRequest.safeParse({ service: text(form, 'service').trim() });
-  if (!body.success) return { ok: false, message: body.error.issues[0]?.message ?? 'invalid service', at: Date.now() };
+  if (!body.success)
+    return { ok: false, message: body.error.issues[0]?.message ?? 'invalid service', at: Date.now() };
   const result = await apiPost('/keys', body.data, CreatedApiKey);
   if (!result.ok) return { ok: false, message: `Key not created: ${result.error}`, at: Date.now() };
   revalidatePath('/admin');

@@ -40,7 +40,14 @@ export function CreateUserForm() {
       </label>
       <label className="field">
         Password (12+ characters)
-        <input name="password" type="password" required minLength={12} maxLength={256} autoComplete="new-password" />
+        <input
+          name="password"
+          type="password"
+          required
+          minLength={12}
+          maxLength={256}
+          autoComplete="new-password"
+        />
       </label>
       <button type="submit" className="btn primary" disabled={pending}>
         Create user
@@ -67,7 +74,14 @@ export function ResetPasswordForm({ emails }: { emails: string[] }) {
       </label>
       <label className="field">
         New password
-        <input name="password" type="password" required minLength={12} maxLength={256} autoComplete="new-password" />
+        <input
+          name="password"
+          type="password"
+          required
+          minLength={12}
+          maxLength={256}
+          autoComplete="new-password"
+        />
       </label>
       <button type="submit" className="btn" disabled={pending}>
         Reset password

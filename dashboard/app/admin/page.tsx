@@ -70,7 +70,9 @@ export default async function AdminPage() {
         <section className="card">
           <div className="card-head">
             <h2>API keys</h2>
-            {keys.ok && <span className="badge">{keys.data.keys.filter((k) => !k.revokedAt).length} active</span>}
+            {keys.ok && (
+              <span className="badge">{keys.data.keys.filter((k) => !k.revokedAt).length} active</span>
+            )}
           </div>
           <p className="muted" style={{ marginTop: 0 }}>
             A key may send and read the logs of its own service only. Send it as <code>x-api-key</code>.
@@ -97,11 +99,7 @@ export default async function AdminPage() {
                       <td className="mono">{k.prefix}…</td>
                       <td className="mono faint">{day(k.createdAt)}</td>
                       <td>
-                        {k.revokedAt ? (
-                          <span className="badge">revoked</span>
-                        ) : (
-                          <RevokeKeyButton id={k.id} />
-                        )}
+                        {k.revokedAt ? <span className="badge">revoked</span> : <RevokeKeyButton id={k.id} />}
                       </td>
                     </tr>
                   ))}

@@ -8,7 +8,11 @@ import { LoginForm } from './login-form';
 export const metadata: Metadata = { title: 'Sign in' };
 
 /** The only page that answers without a session. */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<Record<string, string | string[]>> }) {
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[]>>;
+}) {
   const params = await searchParams;
   const next = safeNext(Array.isArray(params.next) ? params.next[0] : params.next);
   if (await currentUser()) redirect(next);
@@ -20,7 +24,9 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         <span className="brand-name">LogStream</span>
       </div>
       <h1>Sign in</h1>
-      <p className="muted">Logs hold request ids, user ids and sometimes secrets, so every page needs an account.</p>
+      <p className="muted">
+        Logs hold request ids, user ids and sometimes secrets, so every page needs an account.
+      </p>
       {configured ? (
         <LoginForm next={next} />
       ) : (

@@ -12,7 +12,13 @@ describe('LoginGuard', () => {
   let redis: Redis;
   let connection: Connection;
   let accounts: UserAccounts;
-  const guard = (overrides: { failsPerAccount?: number; failsPerAddress?: number; firstAdmin?: { email: string; password: string } } = {}) =>
+  const guard = (
+    overrides: {
+      failsPerAccount?: number;
+      failsPerAddress?: number;
+      firstAdmin?: { email: string; password: string };
+    } = {},
+  ) =>
     new LoginGuard(async () => accounts, redis, {
       keyPrefix: `${prefix}:${uniqueName('g')}`,
       failsPerAccount: overrides.failsPerAccount ?? 5,

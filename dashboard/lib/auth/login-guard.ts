@@ -77,10 +77,12 @@ export class LoginGuard {
     const accounts = await this.accounts();
     if (this.firstAdmin) {
       const first = this.firstAdmin;
-      this.firstAdminDone ??= accounts.ensureFirstAdmin(first.email, first.password).catch((error: unknown) => {
-        this.firstAdminDone = undefined;
-        throw error;
-      });
+      this.firstAdminDone ??= accounts
+        .ensureFirstAdmin(first.email, first.password)
+        .catch((error: unknown) => {
+          this.firstAdminDone = undefined;
+          throw error;
+        });
       await this.firstAdminDone;
     }
     const user = await accounts.verify(email, password);

@@ -107,7 +107,9 @@ async function runAll(
     });
   }
   say(`API        ${apiUrl}  (metrics: ${apiUrl}/metrics)`);
-  say(`board      ${apiUrl}/admin/queues  (any user name; password: this run's ADMIN_KEY ${secrets.ADMIN_KEY})`);
+  say(
+    `board      ${apiUrl}/admin/queues  (any user name; password: this run's ADMIN_KEY ${secrets.ADMIN_KEY})`,
+  );
   say(`dashboard  http://localhost:${config.DASHBOARD_PORT}`);
   say('\x1b[33mDEMO ONLY\x1b[0m sign-in (a new random password each npm start; shown only now):');
   say(`           e-mail ${demoAdmin.email}   password ${demoAdmin.password}`);

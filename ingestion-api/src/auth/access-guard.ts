@@ -27,7 +27,10 @@ export interface AccessGuardOptions {
  * - `admin`: the admin key. Without an ADMIN_KEY these routes are open only when AUTH_REQUIRED=false.
  * `basic` also reads the key as the password of HTTP basic auth, so that a browser can open the BullMQ board.
  */
-export function accessGuard(access: Access, options: AccessGuardOptions & { basic?: boolean }): RequestHandler {
+export function accessGuard(
+  access: Access,
+  options: AccessGuardOptions & { basic?: boolean },
+): RequestHandler {
   const challenge = options.basic
     ? { 'WWW-Authenticate': `Basic realm="${ADMIN_REALM}", charset="UTF-8"` }
     : undefined;
@@ -37,16 +40,26 @@ export function accessGuard(access: Access, options: AccessGuardOptions & { basi
     if (access === 'admin') {
       if (!options.adminKeySet) {
         if (!options.authRequired) return next();
-        throw new AppError('unauthorized', 'admin routes are disabled: the server has no ADMIN_KEY', undefined, {
-          headers: challenge,
-        });
+        throw new AppError(
+          'unauthorized',
+          'admin routes are disabled: the server has no ADMIN_KEY',
+          undefined,
+          {
+            headers: challenge,
+          },
+        );
       }
       const key = presentedKey(req.headers, options.basic);
       if (!options.authenticator.isAdmin(key)) {
         if (!key) {
-          throw new AppError('unauthorized', 'the admin key is required (x-api-key or Authorization)', undefined, {
-            headers: challenge,
-          });
+          throw new AppError(
+            'unauthorized',
+            'the admin key is required (x-api-key or Authorization)',
+            undefined,
+            {
+              headers: challenge,
+            },
+          );
         }
         // A valid service key is known but not allowed here; anything else is simply not a valid admin key.
         const principal = await options.authenticator.authenticate(key);
@@ -59,7 +72,10 @@ export function accessGuard(access: Access, options: AccessGuardOptions & { basi
     if (locals.principal || !options.authRequired) return next();
     const key = presentedKey(req.headers);
     if (!key) {
-      throw new AppError('unauthorized', 'an API key is required: send it as x-api-key or Authorization: Bearer <key>');
+      throw new AppError(
+        'unauthorized',
+        'an API key is required: send it as x-api-key or Authorization: Bearer <key>',
+      );
     }
     const principal = await options.authenticator.authenticate(key);
     if (!principal) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');

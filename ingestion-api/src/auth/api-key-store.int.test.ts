@@ -50,7 +50,10 @@ describe('API keys survive the loss of Redis', () => {
     expect(await loseRedisData()).toBeGreaterThan(0);
 
     const after = freshAuthenticator();
-    expect(await after.authenticate(payment.key)).toMatchObject({ kind: 'service', key: { service: 'payment' } });
+    expect(await after.authenticate(payment.key)).toMatchObject({
+      kind: 'service',
+      key: { service: 'payment' },
+    });
     expect(await after.authenticate(auth.key)).toMatchObject({ kind: 'service', key: { service: 'auth' } });
     expect(await after.authenticate(revoked.key)).toBeUndefined();
     expect(await after.authenticate('lsk_never-issued')).toBeUndefined();

@@ -57,7 +57,13 @@ export class ApiKeyStore {
       revokedAt: null,
     });
     const ApiKey = await this.collection();
-    await ApiKey.create({ _id: info.id, service, prefix: info.prefix, hash, createdAt: new Date(info.createdAt) });
+    await ApiKey.create({
+      _id: info.id,
+      service,
+      prefix: info.prefix,
+      hash,
+      createdAt: new Date(info.createdAt),
+    });
     await this.redis.set(this.cacheKey(hash), JSON.stringify(info), 'EX', HIT_TTL_S);
     return { ...info, key };
   }
@@ -65,7 +71,10 @@ export class ApiKeyStore {
   /** Every key ever created (revoked ones too), oldest first. */
   async list(): Promise<ApiKeyInfo[]> {
     const ApiKey = await this.collection();
-    const docs = await ApiKey.find().sort({ createdAt: 1 }).limit(10_000).lean<(ApiKeyDoc & { _id: string })[]>();
+    const docs = await ApiKey.find()
+      .sort({ createdAt: 1 })
+      .limit(10_000)
+      .lean<(ApiKeyDoc & { _id: string })[]>();
     return docs.map(toApiKeyInfo);
   }
 

@@ -16,8 +16,11 @@ export function canSee(principal: Principal | undefined, service: string): boole
 export function assertCanSeeStream(principal: Principal | undefined, stream: string): void {
   const service = serviceOfStream(stream);
   if (!canSee(principal, service)) {
-    throw new AppError('forbidden', `this API key may only read streams of service "${
-      principal?.kind === 'service' ? principal.key.service : ''
-    }"`);
+    throw new AppError(
+      'forbidden',
+      `this API key may only read streams of service "${
+        principal?.kind === 'service' ? principal.key.service : ''
+      }"`,
+    );
   }
 }

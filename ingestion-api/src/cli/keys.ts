@@ -12,7 +12,10 @@ import { loadConfig } from '../config';
  */
 async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
-  const connection = await connectMongo(config.MONGO_URL, { maxPoolSize: 2, serverSelectionTimeoutMS: 5_000 });
+  const connection = await connectMongo(config.MONGO_URL, {
+    maxPoolSize: 2,
+    serverSelectionTimeoutMS: 5_000,
+  });
   const models = createModels(connection);
   const redis = new Redis(config.REDIS_URL, {
     maxRetriesPerRequest: 1,

@@ -17,8 +17,23 @@ export function operationRoutes(deps: OperationRoutesDeps): Route[] {
   return [
     { method: 'post', path: '/keys', handler: createKeyHandler(deps.keys), access: 'admin', json: true },
     { method: 'get', path: '/keys', handler: listKeysHandler(deps.keys), access: 'admin' },
-    { method: 'delete', path: '/keys/:id', handler: revokeKeyHandler(deps.keys, deps.authenticator), access: 'admin' },
-    { method: 'get', path: '/dead-letters', handler: listDeadLettersHandler(deps.deadLetters), access: 'admin' },
-    { method: 'post', path: '/dead-letters/:id/retry', handler: retryDeadLetterHandler(deps.deadLetters), access: 'admin' },
+    {
+      method: 'delete',
+      path: '/keys/:id',
+      handler: revokeKeyHandler(deps.keys, deps.authenticator),
+      access: 'admin',
+    },
+    {
+      method: 'get',
+      path: '/dead-letters',
+      handler: listDeadLettersHandler(deps.deadLetters),
+      access: 'admin',
+    },
+    {
+      method: 'post',
+      path: '/dead-letters/:id/retry',
+      handler: retryDeadLetterHandler(deps.deadLetters),
+      access: 'admin',
+    },
   ];
 }

@@ -5,7 +5,8 @@ import { LIVE_TOKEN_AUDIENCE, LIVE_TOKEN_ISSUER, LiveTokenClaims, SocketAuth } f
 import type { KeyAuthenticator, Principal } from '../auth/key-authenticator';
 
 /** Who a socket belongs to: a dashboard user (by live token), a key's principal, or nobody when auth is off. */
-export type SocketPrincipal = { kind: 'user'; userId: string; role: LiveTokenClaims['role'] } | Principal | { kind: 'anonymous' };
+export type SocketPrincipal =
+  { kind: 'user'; userId: string; role: LiveTokenClaims['role'] } | Principal | { kind: 'anonymous' };
 
 /** What the server keeps on each socket (`socket.data`). */
 export interface SocketData {
@@ -38,7 +39,9 @@ export function socketAuth(options: {
       if (!parsed.success) return options.authRequired ? 'no credentials' : { kind: 'anonymous' };
       if ('token' in parsed.data) {
         if (!secret) {
-          return options.authRequired ? 'live tokens are not enabled (no LIVE_TOKEN_SECRET)' : { kind: 'anonymous' };
+          return options.authRequired
+            ? 'live tokens are not enabled (no LIVE_TOKEN_SECRET)'
+            : { kind: 'anonymous' };
         }
         try {
           const { payload } = await jwtVerify(parsed.data.token, secret, {
@@ -48,7 +51,9 @@ export function socketAuth(options: {
             requiredClaims: ['exp', 'sub'],
           });
           const claims = LiveTokenClaims.safeParse(payload);
-          return claims.success ? { kind: 'user', userId: claims.data.sub, role: claims.data.role } : 'bad claims';
+          return claims.success
+            ? { kind: 'user', userId: claims.data.sub, role: claims.data.role }
+            : 'bad claims';
         } catch (error) {
           return `bad token (${(error as { code?: string }).code ?? 'invalid'})`;
         }

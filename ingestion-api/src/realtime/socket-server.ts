@@ -7,7 +7,12 @@ import { LOG_LEVELS, type ClientToServerEvents, type ServerToClientEvents } from
 import type { SocketData } from './socket-auth';
 
 /** The typed socket.io server of the API. */
-export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>;
+export type SocketServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** Room of all live logs, and of one service's (the worker's emitter sends each batch to both). */
 export const LIVE_ROOM_ALL = 'logs';

@@ -10,8 +10,14 @@ import { loadUsersCliConfig, type UsersCliConfig } from './config';
  * `npm run users -- <create|reset-password|list>`: manages dashboard users in MongoDB (MONGO_URL). Passwords come
  * from USER_PASSWORD, else a hidden prompt (twice) on a terminal, else the first line of stdin. A CLI: prints to stdout.
  */
-async function withAccounts<T>(config: UsersCliConfig, run: (accounts: UserAccounts) => Promise<T>): Promise<T> {
-  const connection = await connectMongo(config.MONGO_URL, { maxPoolSize: 2, serverSelectionTimeoutMS: 5_000 });
+async function withAccounts<T>(
+  config: UsersCliConfig,
+  run: (accounts: UserAccounts) => Promise<T>,
+): Promise<T> {
+  const connection = await connectMongo(config.MONGO_URL, {
+    maxPoolSize: 2,
+    serverSelectionTimeoutMS: 5_000,
+  });
   try {
     return await run(new UserAccounts(userModel(connection)));
   } finally {
@@ -75,10 +81,13 @@ program
       return;
     }
     if (users.length === 0) {
-      process.stdout.write('No users. Create one with: npm run users -- create --email <address> --role admin\n');
+      process.stdout.write(
+        'No users. Create one with: npm run users -- create --email <address> --role admin\n',
+      );
       return;
     }
-    for (const user of users) process.stdout.write(`${user.email}  ${user.role}  created ${user.createdAt}\n`);
+    for (const user of users)
+      process.stdout.write(`${user.email}  ${user.role}  created ${user.createdAt}\n`);
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import { MAX_PASSWORD_LENGTH, NewPassword, UserEmail, type UserInfo, type UserRole } from '@logstream/shared-types';
+import {
+  MAX_PASSWORD_LENGTH,
+  NewPassword,
+  UserEmail,
+  type UserInfo,
+  type UserRole,
+} from '@logstream/shared-types';
 import { toUserInfo, type UserDoc, type UserModel } from '../models/user';
 
 /** argon2id parameters (the library's default algorithm): 19 MiB, 2 passes, 1 lane. */
@@ -17,8 +23,11 @@ export class UserAccountError extends Error {
   }
 }
 
-function parseOrThrow<T>(result: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } }): T {
-  if (!result.success) throw new UserAccountError('invalid', result.error.issues[0]?.message ?? 'invalid value');
+function parseOrThrow<T>(
+  result: { success: true; data: T } | { success: false; error: { issues: { message: string }[] } },
+): T {
+  if (!result.success)
+    throw new UserAccountError('invalid', result.error.issues[0]?.message ?? 'invalid value');
   return result.data;
 }
 
@@ -67,7 +76,8 @@ export class UserAccounts {
    */
   async verify(email: unknown, password: unknown): Promise<UserInfo | undefined> {
     const parsedEmail = typeof email === 'string' ? UserEmail.safeParse(email) : undefined;
-    const pass = typeof password === 'string' && password.length <= MAX_PASSWORD_LENGTH ? password : undefined;
+    const pass =
+      typeof password === 'string' && password.length <= MAX_PASSWORD_LENGTH ? password : undefined;
     const doc =
       parsedEmail?.success && pass !== undefined
         ? await this.User.findOne({ email: { $eq: parsedEmail.data } }).lean<UserDoc & { _id: string }>()
@@ -98,7 +108,10 @@ export class UserAccounts {
 
   /** Every user, oldest first. */
   async list(): Promise<UserInfo[]> {
-    const docs = await this.User.find().sort({ createdAt: 1 }).limit(1000).lean<(UserDoc & { _id: string })[]>();
+    const docs = await this.User.find()
+      .sort({ createdAt: 1 })
+      .limit(1000)
+      .lean<(UserDoc & { _id: string })[]>();
     return docs.map(toUserInfo);
   }
 

@@ -11,7 +11,10 @@ const NO_STORE = { 'cache-control': 'no-store' };
 export async function GET(): Promise<Response> {
   const user = await authorize('viewer');
   if (!user) {
-    return Response.json({ error: { code: 'unauthorized', message: 'sign in first' } }, { status: 401, headers: NO_STORE });
+    return Response.json(
+      { error: { code: 'unauthorized', message: 'sign in first' } },
+      { status: 401, headers: NO_STORE },
+    );
   }
   const { liveTokenSecret, liveTokenTtlS } = config();
   if (!liveTokenSecret) {
