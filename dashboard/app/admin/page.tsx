@@ -45,7 +45,6 @@ export default async function AdminPage() {
                   <th>E-mail</th>
                   <th>Role</th>
                   <th>Created</th>
-                  <th>Password</th>
                 </tr>
               </thead>
               <tbody>
@@ -55,8 +54,9 @@ export default async function AdminPage() {
                     <td>
                       <span className={`badge role-${u.role}`}>{u.role}</span>
                     </td>
-                    <td className="mono faint">{day(u.createdAt)}</td>
-                    <td className="mono faint">{day(u.passwordChangedAt)}</td>
+                    <td className="mono faint nowrap" title={`password set ${u.passwordChangedAt}`}>
+                      {day(u.createdAt)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -97,7 +97,7 @@ export default async function AdminPage() {
                     <tr key={k.id} data-testid="key-row" data-key-id={k.id}>
                       <td>{k.service}</td>
                       <td className="mono">{k.prefix}…</td>
-                      <td className="mono faint">{day(k.createdAt)}</td>
+                      <td className="mono faint nowrap">{day(k.createdAt)}</td>
                       <td>
                         {k.revokedAt ? <span className="badge">revoked</span> : <RevokeKeyButton id={k.id} />}
                       </td>
