@@ -15,7 +15,7 @@ describe('parseDashboardConfig', () => {
       firstAdmin: undefined,
       sessionTtlMs: 12 * 3_600_000,
       cookieSecure: 'auto',
-      queryTimeoutMs: 8000,
+      queryTimeoutMs: 30_000,
     });
   });
 

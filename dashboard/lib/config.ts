@@ -53,8 +53,8 @@ export const DashboardEnv = z
       .min(MIN_PASSWORD_LENGTH, `ADMIN_PASSWORD must be at least ${MIN_PASSWORD_LENGTH} characters`)
       .max(MAX_PASSWORD_LENGTH)
       .optional(),
-    /** Server-side time limit of every MongoDB query of a page (`maxTimeMS`), ms. Default 8000. */
-    QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(8_000),
+    /** Server-side time limit of every MongoDB query of a page (`maxTimeMS`), ms. Default 30000. */
+    QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
     /** Server-side time limit of an export's MongoDB cursor, ms. Default 120000. */
     EXPORT_TIMEOUT_MS: z.coerce.number().int().min(1000).max(3_600_000).default(120_000),
     /** Take the client address for login limits from X-Forwarded-For's last hop (behind a reverse proxy). Default true. */
