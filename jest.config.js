@@ -39,7 +39,11 @@ module.exports = {
       testEnvironment: 'node',
       transform,
       moduleNameMapper,
-      testMatch: ['<rootDir>/*/src/**/*.int.test.ts', '<rootDir>/*/test/**/*.int.test.ts'],
+      testMatch: [
+        '<rootDir>/*/src/**/*.int.test.ts',
+        '<rootDir>/*/test/**/*.int.test.ts',
+        '<rootDir>/dashboard/lib/**/*.int.test.ts',
+      ],
       testPathIgnorePatterns: ignored,
       globalSetup: '<rootDir>/jest.global-setup.js',
       globalTeardown: '<rootDir>/jest.global-teardown.js',

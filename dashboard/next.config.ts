@@ -6,7 +6,7 @@ import type { NextConfig } from 'next';
  * repo root). mongoose stays a plain Node require on the server instead of being bundled.
  */
 const nextConfig: NextConfig = {
-  serverExternalPackages: ['mongoose'],
+  serverExternalPackages: ['mongoose', '@node-rs/argon2'],
   transpilePackages: ['@logstream/shared-types', '@logstream/storage'],
   turbopack: { root: path.join(__dirname, '..') },
   poweredByHeader: false,

@@ -2,11 +2,13 @@ import { Suspense } from 'react';
 import { CardSkeleton } from '@/components/skeleton';
 import { config } from '@/lib/config';
 import { OverviewOps, OverviewStats, OverviewVolume, ServiceCards } from './_overview/overview-widgets';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Overview' };
 
 /** `/`: what is happening right now. */
-export default function OverviewPage() {
+export default async function OverviewPage() {
+  await requireUser();
   const { publicApiUrl } = config();
   return (
     <>

@@ -11,13 +11,14 @@ const LINKS = [
   { href: '/replay', label: 'Replay', icon: '↻' },
   { href: '/pipeline', label: 'Pipeline', icon: '⟿' },
 ] as const;
+const ADMIN_LINK = { href: '/admin', label: 'Admin', icon: '⚙' } as const;
 
-/** Main navigation; marks the current section. */
-export function NavLinks() {
+/** Main navigation; marks the current section. The Admin page is listed for admins only. */
+export function NavLinks({ admin }: { admin: boolean }) {
   const pathname = usePathname();
   return (
     <nav className="nav" aria-label="Main">
-      {LINKS.map((link) => {
+      {[...LINKS, ...(admin ? [ADMIN_LINK] : [])].map((link) => {
         const current = link.href === '/' ? pathname === '/' : pathname.startsWith(link.href);
         return (
           <Link key={link.href} href={link.href} aria-current={current ? 'page' : undefined}>

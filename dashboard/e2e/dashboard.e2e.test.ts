@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { repoRoot, uniqueName, waitFor } from '@logstream/devstack';
 import type { DashboardServer } from './next-server';
 import type { SeedSummary } from './seed-data';
+import { signIn } from './sign-in';
 import { startStack, type Stack } from './stack';
 
 // Starting three processes and a browser on a 2-core machine takes a while.
@@ -25,20 +26,27 @@ describe('dashboard in a browser', () => {
   let stack: Stack;
   let browser: Browser;
   let page: Page;
+  let emptyPage: Page;
   let seed: SeedSummary;
   let apiUrl: string;
   let dash: DashboardServer;
   let emptyDash: DashboardServer;
+  let adminKey: string;
 
   beforeAll(async () => {
     fs.mkdirSync(SHOTS, { recursive: true });
     stack = await startStack();
-    ({ seed, apiUrl, dash, emptyDash } = stack);
+    ({ seed, apiUrl, dash, adminKey } = stack);
+    emptyDash = stack.emptyDash as DashboardServer;
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // Every page needs a session. Cookies ignore the port, so the second dashboard gets a browser context of its own.
+    await signIn(page, dash.url, stack.users.admin);
+    emptyPage = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    await signIn(emptyPage, emptyDash.url, stack.users.admin);
   });
 
   afterAll(async () => {
@@ -65,18 +73,19 @@ describe('dashboard in a browser', () => {
 
   it('answers 200 on every page with an empty database and no API, and says the API is unreachable', async () => {
     for (const p of PAGES) {
-      const response = await page.goto(`${emptyDash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
+      const response = await emptyPage.goto(`${emptyDash.url}${p.path}`, { waitUntil: 'domcontentloaded' });
       expect({ path: p.path, status: response?.status() }).toEqual({ path: p.path, status: 200 });
-      await page.locator('main').waitFor();
-      expect(await page.getByTestId('page-error').count()).toBe(0);
+      expect(new URL(emptyPage.url()).pathname).toBe(p.path);
+      await emptyPage.locator('main').waitFor();
+      expect(await emptyPage.getByTestId('page-error').count()).toBe(0);
     }
-    await page.goto(`${emptyDash.url}/logs`);
-    await page.getByTestId('empty-state').first().waitFor();
-    await page
+    await emptyPage.goto(`${emptyDash.url}/logs`);
+    await emptyPage.getByTestId('empty-state').first().waitFor();
+    await emptyPage
       .getByTestId('api-badge')
-      .and(page.locator('[data-status="unreachable"]'))
+      .and(emptyPage.locator('[data-status="unreachable"]'))
       .waitFor({ timeout: 10_000 });
-    await page.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
+    await emptyPage.screenshot({ path: path.join(SHOTS, 'empty-logs.png') });
   });
 
   it('searches the store on the server: text narrows the results and every shown message matches', async () => {
@@ -141,18 +150,16 @@ describe('dashboard in a browser', () => {
   });
 
   it('exports the current search as NDJSON and CSV', async () => {
-    const ndjson = await (
-      await fetch(`${dash.url}/logs/export?format=ndjson&range=7d&requestId=${seed.requestId}`)
-    ).text();
+    // The browser context's request client sends the session cookie, as a click on the export link would.
+    const download = (query: string) => page.context().request.get(`${dash.url}/logs/export?${query}`);
+    const ndjson = await (await download(`format=ndjson&range=7d&requestId=${seed.requestId}`)).text();
     const rows = ndjson
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line) as { requestId: string });
     expect(rows).toHaveLength(4);
     expect(rows.every((r) => r.requestId === seed.requestId)).toBe(true);
-    const csv = await (
-      await fetch(`${dash.url}/logs/export?format=csv&range=7d&requestId=${seed.requestId}`)
-    ).text();
+    const csv = await (await download(`format=csv&range=7d&requestId=${seed.requestId}`)).text();
     expect(csv.trim().split('\n')).toHaveLength(5);
     expect(csv.split('\n')[0]).toBe('ts,level,service,instance,stream,seq,requestId,message,id,meta');
   });
@@ -166,7 +173,7 @@ describe('dashboard in a browser', () => {
     const postedAt = Date.now();
     const response = await fetch(`${apiUrl}/ingest`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
       body: JSON.stringify([
         { service: 'e2e-live', level: 'info', message: `${message} (filtered out)` },
         { service: 'e2e-live', level: 'fatal', message },
@@ -195,7 +202,12 @@ describe('dashboard in a browser', () => {
   });
 
   it('fits a phone (390 px) and the light theme toggles', async () => {
-    const phone = await browser.newPage({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    const phoneContext = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      storageState: await page.context().storageState(),
+    });
+    const phone = await phoneContext.newPage();
     await phone.goto(`${dash.url}/`);
     await phone.getByTestId('overview-volume').waitFor();
     await phone.waitForLoadState('networkidle');
@@ -216,7 +228,7 @@ describe('dashboard in a browser', () => {
       2_000,
       'theme did not switch',
     );
-    await phone.close();
+    await phoneContext.close();
     await page.goto(`${dash.url}/`);
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('overview-volume').locator('canvas').first().waitFor();

@@ -1,5 +1,5 @@
 import type { Connection } from 'mongoose';
-import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
+import { connectMongo, createModels, ensureIndexes, UserAccounts } from '@logstream/storage';
 import {
   freePort,
   mongoUrlWithDb,
@@ -23,23 +23,34 @@ const TRAFFIC_LEVELS = ['info', 'info', 'warn', 'error'];
 /** Seqs the background producer never sends: an ACK gap the API reports and asks to replay. */
 const GAP = [40, 42] as const;
 
+/** A dashboard account the tests sign in with. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
 /** Everything the browser tests run against. */
 export interface Stack {
   seed: SeedSummary;
   apiUrl: string;
+  /** The API's admin key (the dashboard's server holds it too); also what the test traffic sends. */
+  adminKey: string;
+  /** An admin and a viewer in the seeded database (the admin also exists in the empty one). */
+  users: { admin: Credentials; viewer: Credentials };
   /** Dashboard over the seeded database and the live API. */
   dash: DashboardServer;
-  /** Dashboard over an empty database and an API port nobody listens on. */
-  emptyDash: DashboardServer;
+  /** Dashboard over an empty database and an API port nobody listens on (unless `empty: false`). */
+  emptyDash: DashboardServer | undefined;
   stopTraffic: () => void;
   stop: () => Promise<void>;
 }
 
 /**
- * Seeds a unique database through the storage models, starts the real ingestion API and log worker (unique queue
- * prefix, admin key set), a steady numbered producer with a gap in its seqs, and two `next start` servers.
+ * Seeds a unique database through the storage models (logs and two users), starts the real ingestion API and log
+ * worker as production runs them (AUTH_REQUIRED=true, admin key, live-token secret), a steady numbered producer with
+ * a gap in its seqs, and `next start` servers (the second, over an empty database, unless `empty: false`).
  */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: { empty?: boolean } = {}): Promise<Stack> {
   const dbs: Connection[] = [];
   const apps: AppProcess[] = [];
   const servers: DashboardServer[] = [];
@@ -70,6 +81,13 @@ export async function startStack(): Promise<Stack> {
     const models = createModels(connection);
     await ensureIndexes(models);
     const seed = await seedDashboardData(models);
+    const users = {
+      admin: { email: 'admin@e2e.example', password: `admin-${uniqueName('pw')}` },
+      viewer: { email: 'viewer@e2e.example', password: `viewer-${uniqueName('pw')}` },
+    };
+    const accounts = new UserAccounts(models.User);
+    await accounts.create({ ...users.admin, role: 'admin' });
+    await accounts.create({ ...users.viewer, role: 'viewer' });
 
     const apiPort = await freePort();
     const healthPort = await freePort();
@@ -78,12 +96,14 @@ export async function startStack(): Promise<Stack> {
     const deadApiPort = await freePort();
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const adminKey = `admin-${uniqueName('key')}`;
+    const liveTokenSecret = `live-${uniqueName('secret')}-0123456789abcdef`;
     const env = {
       REDIS_URL: testRedisUrl(),
       MONGO_URL: mongoUrl,
       QUEUE_PREFIX: db,
-      AUTH_REQUIRED: 'false',
+      AUTH_REQUIRED: 'true',
       ADMIN_KEY: adminKey,
+      LIVE_TOKEN_SECRET: liveTokenSecret,
       ENABLE_FAULTS: 'true',
       DASHBOARD_ORIGIN: `http://127.0.0.1:${dashPort}`,
     };
@@ -110,26 +130,39 @@ export async function startStack(): Promise<Stack> {
       });
       fetch(`${apiUrl}/ingest`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': adminKey },
         body: JSON.stringify(logs),
       }).catch(() => undefined);
     }, 500);
 
+    const dashEnv = {
+      REDIS_URL: testRedisUrl(),
+      QUEUE_PREFIX: db,
+      SESSION_SECRET: `session-${uniqueName('secret')}-0123456789abcdef`,
+      LIVE_TOKEN_SECRET: liveTokenSecret,
+    };
     const dash = await startDashboard(dashPort, {
+      ...dashEnv,
       MONGO_URL: mongoUrl,
       API_URL: apiUrl,
       PUBLIC_API_URL: apiUrl,
       ADMIN_KEY: adminKey,
     });
     servers.push(dash);
-    const emptyUrl = mongoUrlWithDb(testMongoUrl(), uniqueName('dash_empty'));
-    dbs.push(await connectMongo(emptyUrl));
-    const emptyDash = await startDashboard(emptyPort, {
-      MONGO_URL: emptyUrl,
-      API_URL: `http://127.0.0.1:${deadApiPort}`,
-    });
-    servers.push(emptyDash);
-    return { seed, apiUrl, dash, emptyDash, stopTraffic, stop };
+    let emptyDash: DashboardServer | undefined;
+    if (options.empty !== false) {
+      const emptyUrl = mongoUrlWithDb(testMongoUrl(), uniqueName('dash_empty'));
+      const emptyDb = await connectMongo(emptyUrl);
+      dbs.push(emptyDb);
+      await new UserAccounts(createModels(emptyDb).User).create({ ...users.admin, role: 'admin' });
+      emptyDash = await startDashboard(emptyPort, {
+        ...dashEnv,
+        MONGO_URL: emptyUrl,
+        API_URL: `http://127.0.0.1:${deadApiPort}`,
+      });
+      servers.push(emptyDash);
+    }
+    return { seed, apiUrl, adminKey, users, dash, emptyDash, stopTraffic, stop };
   } catch (error) {
     await stop();
     throw error;

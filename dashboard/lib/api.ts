@@ -8,7 +8,8 @@ async function call<T>(path: string, schema: z.ZodType<T>, init: RequestInit = {
   const { apiUrl, apiTimeoutMs, adminKey } = config();
   try {
     const headers = new Headers(init.headers);
-    if (adminKey && init.method === 'POST') headers.set('x-api-key', adminKey);
+    // Every API route but health needs a key under AUTH_REQUIRED; callers check the user's role before calling.
+    if (adminKey) headers.set('x-api-key', adminKey);
     const response = await fetch(`${apiUrl}${path}`, {
       ...init,
       headers,
@@ -36,11 +37,16 @@ export function apiGet<T>(path: string, schema: z.ZodType<T>): Promise<ApiResult
   return call(path, schema);
 }
 
-/** `POST path` with a JSON body (admin key attached when configured), validated with `schema`. */
+/** `POST path` with a JSON body, validated with `schema`. */
 export function apiPost<T>(path: string, body: unknown, schema: z.ZodType<T>): Promise<ApiResult<T>> {
   return call(path, schema, {
     method: 'POST',
     body: JSON.stringify(body),
     headers: { 'content-type': 'application/json' },
   });
+}
+
+/** `DELETE path` on the ingestion API, validated with `schema`. */
+export function apiDelete<T>(path: string, schema: z.ZodType<T>): Promise<ApiResult<T>> {
+  return call(path, schema, { method: 'DELETE' });
 }

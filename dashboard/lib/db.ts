@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
 import { config } from './config';
+import { maxTimePlugin } from './query-timeout';
 
 interface DbCache {
   connection?: Promise<Connection>;
@@ -16,12 +17,18 @@ export function models(): Promise<Models> {
   if (!cache.models) {
     const connection = connectMongo(config().mongoUrl, { maxPoolSize: 10, serverSelectionTimeoutMS: 5_000 });
     cache.connection = connection;
-    cache.models = connection.then(createModels).catch((error: unknown) => {
-      // Forget the failed attempt so the next request tries again instead of failing forever.
-      cache.connection = undefined;
-      cache.models = undefined;
-      throw error;
-    });
+    cache.models = connection
+      .then((conn) => {
+        // Every page query gets a server-side time limit; a query over it shows a clear message (app/error.tsx).
+        conn.plugin(maxTimePlugin(config().queryTimeoutMs));
+        return createModels(conn);
+      })
+      .catch((error: unknown) => {
+        // Forget the failed attempt so the next request tries again instead of failing forever.
+        cache.connection = undefined;
+        cache.models = undefined;
+        throw error;
+      });
   }
   return cache.models;
 }

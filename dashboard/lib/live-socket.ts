@@ -10,11 +10,34 @@ export type LiveStatus = 'connecting' | 'live' | 'unreachable';
 
 const sockets = new Map<string, LiveSocket>();
 
-/** One socket per API URL per browser tab, shared by every live widget on the page. */
+/** Asks the dashboard's server for a short-lived live-feed token of the signed-in user (none when signed out). */
+function fetchLiveToken(callback: (auth: { token?: string }) => void): void {
+  fetch('/api/live-token', { cache: 'no-store', credentials: 'same-origin' })
+    .then((response) =>
+      response.ok ? (response.json() as Promise<{ token?: unknown }>) : { token: undefined },
+    )
+    .then((body) => callback(typeof body.token === 'string' ? { token: body.token } : {}))
+    .catch(() => callback({}));
+}
+
+/**
+ * One socket per API URL per browser tab, shared by every live widget on the page. Every (re)connection presents a
+ * fresh token; after a refusal (signed out, token expired) it tries again every few seconds.
+ */
 export function liveSocket(url: string): LiveSocket {
   let socket = sockets.get(url);
   if (!socket) {
-    socket = io(url, { transports: ['websocket', 'polling'], reconnectionDelayMax: 5_000, timeout: 4_000 });
+    const created: LiveSocket = io(url, {
+      transports: ['websocket', 'polling'],
+      reconnectionDelayMax: 5_000,
+      timeout: 4_000,
+      auth: fetchLiveToken,
+    });
+    created.on('connect_error', () => {
+      // socket.io does not retry by itself after the server refused the handshake.
+      if (!created.active) setTimeout(() => created.connect(), 5_000);
+    });
+    socket = created;
     sockets.set(url, socket);
   }
   return socket;

@@ -1,5 +1,6 @@
 import { deriveLogId } from '@logstream/shared-types';
 import { decodeMetaKeys, type LogDoc } from '@logstream/storage';
+import { config } from './config';
 import { models } from './db';
 import { histogramPipeline, PAGE_SORT, toMongoFilter, toPageFilter, type LogSearch } from './log-query';
 
@@ -126,6 +127,7 @@ export async function exportCursor(search: LogSearch) {
   return Log.find(toMongoFilter(search), LIST_FIELDS)
     .sort(PAGE_SORT)
     .limit(EXPORT_LIMIT)
+    .maxTimeMS(config().exportTimeoutMs)
     .lean<LeanLog>()
     .cursor({ batchSize: 500 });
 }

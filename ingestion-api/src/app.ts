@@ -4,7 +4,8 @@ import type { Logger } from 'pino';
 import { LIMITS } from '@logstream/shared-types';
 import { AppError } from './errors';
 import { errorMiddleware } from './http/error-middleware';
-import type { Route } from './http/types';
+import type { Access, Route } from './http/types';
+import type { AuthLocals } from './auth/access-guard';
 
 const requireJson: RequestHandler = (req, _res, next) => {
   if (!req.is('application/json')) {
@@ -26,6 +27,8 @@ export function createApp(options: {
   development: boolean;
   /** Mounted before the routes (e.g. metrics, the BullMQ board). */
   before?: (app: Express) => void;
+  /** The middleware enforcing a route's declared access (see `accessGuard`). */
+  guard: (access: Access) => RequestHandler;
 }): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -34,13 +37,15 @@ export function createApp(options: {
   options.before?.(app);
   const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
   for (const route of options.routes) {
-    const middleware: RequestHandler[] = route.json ? [requireJson, jsonBody] : [];
+    const middleware: RequestHandler[] = [options.guard(route.access)];
+    if (route.json) middleware.push(requireJson, jsonBody);
     app[route.method](route.path, ...middleware, async (req, res) => {
       const result = await route.handler({
         body: req.body,
         params: req.params as Record<string, string>,
         query: req.query as Record<string, unknown>,
         headers: req.headers,
+        principal: (res.locals as AuthLocals).principal,
       });
       res
         .status(result.status)

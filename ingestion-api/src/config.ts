@@ -17,6 +17,8 @@ export const ApiConfig = z
     AUTH_REQUIRED: envFlag(true),
     /** Key of the admin routes (/control, /admin/queues, /keys, /dead-letters). Unset: those are open only when AUTH_REQUIRED=false. Default unset. */
     ADMIN_KEY: z.string().min(16, 'ADMIN_KEY must be at least 16 characters').optional(),
+    /** Secret shared with the dashboard, which signs short-lived live-feed tokens for its signed-in users (HS256, 32+ characters); socket.io checks them. Unset: only API keys open the live feed. Default unset. */
+    LIVE_TOKEN_SECRET: z.string().min(32, 'LIVE_TOKEN_SECRET must be at least 32 characters').optional(),
     /** How long an API key lookup is cached in memory (also how long a revoked key may still pass). Default 5000 ms. */
     AUTH_CACHE_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     /** Ingest requests per second per API key (per client IP when auth is off); 0 turns rate limiting off. Default 200. */

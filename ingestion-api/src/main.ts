@@ -7,8 +7,9 @@ import { createApp } from './app';
 import { loadConfig } from './config';
 import { createOperations } from './http/create-operations';
 import { operationRoutes } from './http/operation-routes';
-import { allowedOrigins, mountOperations } from './http/operations';
+import { allowedOrigins, mountOperations, routeGuard } from './http/operations';
 import { Announcer } from './realtime/announcer';
+import { socketAuth } from './realtime/socket-auth';
 import { createSocketServer } from './realtime/socket-server';
 import { routes } from './routes';
 import { FaultService } from './services/fault-service';
@@ -46,19 +47,24 @@ async function main(): Promise<void> {
   );
   await monitor.start();
 
-  // Connected in the background: ingest never waits for MongoDB; the replay routes answer 503 until it is there.
+  // Connected in the background: ingest never waits for MongoDB (API keys are read from the Redis cache first); the
+  // replay and key routes answer 503 until it is there.
   const mongo = connectMongo(config.MONGO_URL);
   mongo.catch((error: unknown) => logger.error({ err: error }, 'MongoDB unreachable; /replays answers 503'));
   let models: Promise<Models> | undefined;
+  const getModels = () => (models ??= mongo.then(createModels));
   // The announcer needs the HTTP server, which needs the routes: they reach it through this holder.
   const realtime: { announcer?: Announcer } = {};
-  const replays = new ReplayService(
-    () => (models ??= mongo.then(createModels)),
-    ack,
-    (replay) => realtime.announcer?.replayRequested(replay),
-  );
+  const replays = new ReplayService(getModels, ack, (replay) => realtime.announcer?.replayRequested(replay));
 
-  const operations = createOperations({ config, redis, ingestQueue: queue, logger });
+  const operations = createOperations({ config, redis, ingestQueue: queue, models: getModels, logger });
+  operations.routes.keys
+    .importLegacy()
+    .then(
+      (count) =>
+        count > 0 && logger.info({ count }, 'API keys kept in Redis by an earlier version copied to MongoDB'),
+    )
+    .catch((error: unknown) => logger.error({ err: error }, 'could not copy earlier API keys to MongoDB'));
   const app = createApp({
     routes: [
       ...routes({ redis, ingest, replays, faults, monitor, announcer: () => realtime.announcer }),
@@ -67,6 +73,7 @@ async function main(): Promise<void> {
     logger,
     development: config.NODE_ENV === 'development',
     before: (expressApp) => mountOperations(expressApp, operations.mount),
+    guard: routeGuard(operations.mount),
   });
   const server = app.listen(config.PORT, config.HOST, () =>
     logger.info(
@@ -88,6 +95,12 @@ async function main(): Promise<void> {
     channel: `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`,
     origins: allowedOrigins(config.DASHBOARD_ORIGIN),
     logger: logger.child({ module: 'socket' }),
+    authenticate: socketAuth({
+      authenticator: operations.mount.authenticator,
+      authRequired: config.AUTH_REQUIRED,
+      liveTokenSecret: config.LIVE_TOKEN_SECRET,
+      logger: logger.child({ module: 'socket-auth' }),
+    }),
   });
   const announcer = new Announcer(
     io,

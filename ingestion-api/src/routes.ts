@@ -23,19 +23,34 @@ export interface RouteDeps {
   announcer: () => Announcer | undefined;
 }
 
-/** The API's route table (admin guards for /control and POST /replays are mounted in front, see http/operations.ts). */
+/**
+ * The API's route table. `access` says who may call each route (enforced by `accessGuard`): `public` answers anyone,
+ * `key` needs any valid API key when AUTH_REQUIRED (service keys see only their services), `admin` the admin key.
+ */
 export function routes(deps: RouteDeps): Route[] {
   return [
-    { method: 'post', path: '/ingest', handler: ingestHandler(deps), json: true },
-    { method: 'get', path: '/ack', handler: ackListHandler(deps.ingest) },
-    { method: 'get', path: '/ack/:stream', handler: ackStateHandler(deps.ingest) },
-    { method: 'get', path: '/replays', handler: listReplaysHandler(deps.replays) },
-    { method: 'post', path: '/replays', handler: triggerReplayHandler(deps.replays), json: true },
-    { method: 'get', path: '/control', handler: faultStateHandler(deps.faults) },
-    { method: 'post', path: '/control', handler: controlHandler(deps.faults, deps.announcer), json: true },
-    { method: 'get', path: '/queue/stats', handler: queueStatsHandler(deps.monitor) },
-    { method: 'get', path: '/stats/snapshot', handler: snapshotHandler(deps.monitor) },
-    { method: 'get', path: '/health', handler: healthHandler },
-    { method: 'get', path: '/ready', handler: readyHandler(deps.redis) },
+    { method: 'post', path: '/ingest', handler: ingestHandler(deps), access: 'key', json: true },
+    { method: 'get', path: '/ack', handler: ackListHandler(deps.ingest), access: 'key' },
+    { method: 'get', path: '/ack/:stream', handler: ackStateHandler(deps.ingest), access: 'key' },
+    { method: 'get', path: '/replays', handler: listReplaysHandler(deps.replays), access: 'key' },
+    {
+      method: 'post',
+      path: '/replays',
+      handler: triggerReplayHandler(deps.replays),
+      access: 'admin',
+      json: true,
+    },
+    { method: 'get', path: '/control', handler: faultStateHandler(deps.faults), access: 'admin' },
+    {
+      method: 'post',
+      path: '/control',
+      handler: controlHandler(deps.faults, deps.announcer),
+      access: 'admin',
+      json: true,
+    },
+    { method: 'get', path: '/queue/stats', handler: queueStatsHandler(deps.monitor), access: 'admin' },
+    { method: 'get', path: '/stats/snapshot', handler: snapshotHandler(deps.monitor), access: 'admin' },
+    { method: 'get', path: '/health', handler: healthHandler, access: 'public' },
+    { method: 'get', path: '/ready', handler: readyHandler(deps.redis), access: 'public' },
   ];
 }

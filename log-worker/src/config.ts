@@ -21,6 +21,8 @@ export const WorkerConfig = z
     MAX_STALLED_COUNT: z.coerce.number().int().min(0).default(10),
     /** Port of the worker's /health, /ready and /metrics. Default 3002; 0 picks a free one. */
     HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+    /** Interface of /health, /ready and /metrics; `0.0.0.0` to let a scraper on another host in. Default 127.0.0.1 (loopback). */
+    HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
     /** A gap in a stream's seqs, or a log received and not stored, older than this becomes a replay request. Default 5000 ms. */
     REPLAY_AFTER_MS: z.coerce.number().int().min(100).default(5_000),
     /** An open replay request not completed within this is marked expired. Default 600000 ms (10 min). */

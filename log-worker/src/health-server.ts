@@ -7,6 +7,8 @@ export type ReadinessCheck = () => Promise<void>;
 /** The worker's small HTTP surface: `/health` (alive), `/ready` (Redis and MongoDB answer), `/metrics`. */
 export function startHealthServer(options: {
   port: number;
+  /** Interface to bind; loopback unless configured (HEALTH_HOST). */
+  host: string;
   logger: Logger;
   checks: Record<string, ReadinessCheck>;
   metrics?: () => Promise<{ contentType: string; body: string }>;
@@ -41,5 +43,5 @@ export function startHealthServer(options: {
       send(500, { error: { code: 'internal', message: 'internal error' } });
     });
   });
-  return new Promise((resolve) => server.listen(options.port, '0.0.0.0', () => resolve(server)));
+  return new Promise((resolve) => server.listen(options.port, options.host, () => resolve(server)));
 }

@@ -108,6 +108,7 @@ async function main(): Promise<void> {
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
+    host: config.HEALTH_HOST,
     logger: logger.child({ module: 'health' }),
     checks: {
       redis: async () => void (await redis.ping()),

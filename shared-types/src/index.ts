@@ -10,3 +10,4 @@ export * from './ops';
 export * from './api-keys';
 export * from './dead-letters';
 export * from './ranges';
+export * from './auth';

@@ -5,3 +5,6 @@ export * from './models/rollup';
 export * from './models/index';
 export * from './models/replay';
 export * from './models/dead-letter';
+export * from './models/api-key';
+export * from './models/user';
+export * from './users/user-accounts';

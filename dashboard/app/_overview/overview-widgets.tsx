@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
 import { FaultButtons } from '@/components/fault-buttons';
+import { currentUser } from '@/lib/session';
 import { LiveQueue } from '@/components/live-queue';
 import { LiveRate } from '@/components/live-rate';
 import { LevelVolumeChart } from '@/components/charts/level-volume-chart';
@@ -75,9 +76,10 @@ export async function OverviewVolume() {
 
 /** Queue depth, workers and the fault-injection controls. */
 export async function OverviewOps({ apiUrl }: { apiUrl: string }) {
-  const [stats, faults] = await Promise.all([queueStats(), faultState()]);
+  const [stats, faults, user] = await Promise.all([queueStats(), faultState(), currentUser()]);
+  const admin = user?.role === 'admin';
   return (
-    <div className="grid grid-2">
+    <div className={admin ? 'grid grid-2' : 'grid'}>
       <section className="card">
         <div className="card-head">
           <h2>Queue &amp; workers</h2>
@@ -92,18 +94,20 @@ export async function OverviewOps({ apiUrl }: { apiUrl: string }) {
           faults={faults.ok ? faults.data : null}
         />
       </section>
-      <section className="card">
-        <div className="card-head">
-          <h2>Fault injection</h2>
-          <Link href="/pipeline" className="btn small">
-            Watch the pipeline →
-          </Link>
-        </div>
-        <p className="muted" style={{ marginTop: 0 }}>
-          Break the pipeline on purpose and watch ACKs, replays and the queue recover.
-        </p>
-        <FaultButtons enabled={faults.ok ? faults.data.enabled : null} />
-      </section>
+      {admin && (
+        <section className="card">
+          <div className="card-head">
+            <h2>Fault injection</h2>
+            <Link href="/pipeline" className="btn small">
+              Watch the pipeline →
+            </Link>
+          </div>
+          <p className="muted" style={{ marginTop: 0 }}>
+            Break the pipeline on purpose and watch ACKs, replays and the queue recover.
+          </p>
+          <FaultButtons enabled={faults.ok ? faults.data.enabled : null} />
+        </section>
+      )}
     </div>
   );
 }

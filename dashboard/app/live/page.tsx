@@ -1,11 +1,13 @@
 import { LiveTail } from '@/components/live-tail';
 import { config } from '@/lib/config';
 import { knownServices } from '@/lib/rollups';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Live' };
 
 /** `/live`: logs as they arrive, over socket.io. */
 export default async function LivePage() {
+  await requireUser();
   const services = await knownServices();
   return (
     <>

@@ -6,6 +6,7 @@ import { Drawer } from './_components/drawer';
 import { Histogram } from './_components/histogram';
 import { Results } from './_components/results';
 import { SearchForm } from './_components/search-form';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Logs' };
 
@@ -15,6 +16,7 @@ export default async function LogsPage({
 }: {
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
+  await requireUser();
   const { search, issues } = parseLogSearch(await searchParams, new Date());
   const services = await knownServices();
   // Keying the widgets by the query restarts their Suspense fallbacks on every new search.

@@ -5,6 +5,7 @@ import { PipelineDiagram } from '@/components/pipeline-diagram';
 import { CardSkeleton } from '@/components/skeleton';
 import { apiGet } from '@/lib/api';
 import { config } from '@/lib/config';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Pipeline' };
 
@@ -26,7 +27,8 @@ async function DiagramWidget({ apiUrl }: { apiUrl: string }) {
 }
 
 /** `/pipeline`: the data path, animated with live rates and faults. */
-export default function PipelinePage() {
+export default async function PipelinePage() {
+  const user = await requireUser();
   const { publicApiUrl } = config();
   return (
     <>
@@ -39,12 +41,14 @@ export default function PipelinePage() {
       <Suspense fallback={<CardSkeleton height={240} />}>
         <DiagramWidget apiUrl={publicApiUrl} />
       </Suspense>
-      <section className="card">
-        <div className="card-head">
-          <h2>Inject a fault</h2>
-        </div>
-        <FaultButtons enabled={null} />
-      </section>
+      {user.role === 'admin' && (
+        <section className="card">
+          <div className="card-head">
+            <h2>Inject a fault</h2>
+          </div>
+          <FaultButtons enabled={null} />
+        </section>
+      )}
     </>
   );
 }

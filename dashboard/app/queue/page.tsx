@@ -4,6 +4,7 @@ import { QueueLive } from '@/components/queue-live';
 import { config } from '@/lib/config';
 import { dateTimeOf } from '@/lib/format';
 import { queueStats } from '@/lib/request-data';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Queue' };
 
@@ -26,7 +27,8 @@ async function QueueWidget({ apiUrl }: { apiUrl: string }) {
 }
 
 /** `/queue`: BullMQ ingest queue depth, workers and throughput. */
-export default function QueuePage() {
+export default async function QueuePage() {
+  const user = await requireUser();
   const { publicApiUrl, boardUrl } = config();
   return (
     <>
@@ -35,9 +37,11 @@ export default function QueuePage() {
           <h1>Queue</h1>
           <p>The BullMQ ingest queue between the API and the workers</p>
         </div>
-        <a className="btn" href={boardUrl} target="_blank" rel="noreferrer" data-testid="board-link">
-          Open BullMQ board ↗
-        </a>
+        {user.role === 'admin' && (
+          <a className="btn" href={boardUrl} target="_blank" rel="noreferrer" data-testid="board-link">
+            Open BullMQ board ↗
+          </a>
+        )}
       </header>
       <Suspense fallback={<CardSkeleton height={260} />}>
         <QueueWidget apiUrl={publicApiUrl} />

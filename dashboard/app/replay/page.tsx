@@ -8,6 +8,7 @@ import { config } from '@/lib/config';
 import { dateTimeOf, duration } from '@/lib/format';
 import { latestReplays } from '@/lib/replays-repo';
 import { ackStates } from '@/lib/request-data';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Replay' };
 
@@ -84,7 +85,8 @@ async function TriggerCard() {
 }
 
 /** `/replay`: replay requests (from the `replays` collection), a manual trigger, and live replay events. */
-export default function ReplayPage() {
+export default async function ReplayPage() {
+  const user = await requireUser();
   return (
     <>
       <header className="page-head">
@@ -94,14 +96,25 @@ export default function ReplayPage() {
         </div>
       </header>
       <div className="grid grid-2">
-        <section className="card">
-          <div className="card-head">
-            <h2>Request a replay</h2>
-          </div>
-          <Suspense fallback={<div className="skeleton" style={{ height: 56 }} />}>
-            <TriggerCard />
-          </Suspense>
-        </section>
+        {user.role === 'admin' ? (
+          <section className="card">
+            <div className="card-head">
+              <h2>Request a replay</h2>
+            </div>
+            <Suspense fallback={<div className="skeleton" style={{ height: 56 }} />}>
+              <TriggerCard />
+            </Suspense>
+          </section>
+        ) : (
+          <section className="card">
+            <div className="card-head">
+              <h2>Request a replay</h2>
+            </div>
+            <p className="muted" data-testid="admin-only">
+              Manual replays are for admins; gaps found by the watcher are requested automatically.
+            </p>
+          </section>
+        )}
         <section className="card">
           <div className="card-head">
             <h2>Live events</h2>

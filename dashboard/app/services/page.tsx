@@ -7,6 +7,7 @@ import { EmptyState } from '@/components/empty-state';
 import { CardSkeleton } from '@/components/skeleton';
 import { compact, percent } from '@/lib/format';
 import { ackStates, overview } from '@/lib/request-data';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Services' };
 
@@ -88,7 +89,8 @@ async function AckPanel() {
 }
 
 /** `/services`: per-service rates and error ratios (rollups) and ACK watermarks (API). */
-export default function ServicesPage() {
+export default async function ServicesPage() {
+  await requireUser();
   return (
     <>
       <header className="page-head">

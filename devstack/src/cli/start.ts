@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import concurrently from 'concurrently';
 import { ConfigError } from '@logstream/shared-types';
 import { loadConfig, type DevstackConfig } from '../config';
+import { ensureDemoAdmin } from '../demo-admin';
 import { resolveMongo } from '../mongo';
 import { cacheDir, repoRoot } from '../paths';
 import { resolveRedis } from '../redis';
@@ -57,6 +59,10 @@ async function runAll(
   const mongoUrl = mongoBaseUrl.replace(/\/?(\?.*)?$/, '/logstream$1');
   const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
   const shared = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, LOG_PRETTY: 'true', FORCE_COLOR: '1' };
+  // Fresh secrets per run: the demo's sessions, live-feed tokens and admin key never outlive it.
+  const secret = () => randomBytes(32).toString('base64url');
+  const secrets = { LIVE_TOKEN_SECRET: secret(), ADMIN_KEY: secret() };
+  const demoAdmin = await ensureDemoAdmin(mongoUrl);
   const commands: { name: string; prefixColor: string; command: string; env: Record<string, string> }[] = [
     {
       name: 'api',
@@ -64,7 +70,9 @@ async function runAll(
       command: 'node ingestion-api/dist/main.js',
       env: {
         ...shared,
+        ...secrets,
         PORT: String(config.API_PORT),
+        // The demo keeps ingest open so that the README's curl examples work; production sets AUTH_REQUIRED=true.
         AUTH_REQUIRED: 'false',
         ENABLE_FAULTS: 'true',
         DASHBOARD_ORIGIN: `http://localhost:${config.DASHBOARD_PORT}`,
@@ -80,7 +88,14 @@ async function runAll(
       name: 'dashboard',
       prefixColor: 'green',
       command: `npm run start -w @logstream/dashboard`,
-      env: { ...shared, PORT: String(config.DASHBOARD_PORT), API_URL: apiUrl, PUBLIC_API_URL: apiUrl },
+      env: {
+        ...shared,
+        ...secrets,
+        SESSION_SECRET: secret(),
+        PORT: String(config.DASHBOARD_PORT),
+        API_URL: apiUrl,
+        PUBLIC_API_URL: apiUrl,
+      },
     },
   ];
   if (config.SIMULATE) {
@@ -88,11 +103,17 @@ async function runAll(
       name: 'simulator',
       prefixColor: 'yellow',
       command: `node traffic-simulator/dist/main.js --url ${apiUrl} --rate ${config.SIMULATE_RATE} --duration 86400 --mongo-url ${mongoUrl}`,
-      env: { ...shared },
+      env: { ...shared, API_KEY: secrets.ADMIN_KEY },
     });
   }
-  say(`API        ${apiUrl}  (board: ${apiUrl}/admin/queues, metrics: ${apiUrl}/metrics)`);
+  say(`API        ${apiUrl}  (metrics: ${apiUrl}/metrics)`);
+  say(
+    `board      ${apiUrl}/admin/queues  (any user name; password: this run's ADMIN_KEY ${secrets.ADMIN_KEY})`,
+  );
   say(`dashboard  http://localhost:${config.DASHBOARD_PORT}`);
+  say('\x1b[33mDEMO ONLY\x1b[0m sign-in (a new random password each npm start; shown only now):');
+  say(`           e-mail ${demoAdmin.email}   password ${demoAdmin.password}`);
+  say(`keys/users CLIs on this demo: MONGO_URL=${mongoUrl} REDIS_URL=${redisUrl} npm run keys -- list`);
   say(`worker     http://127.0.0.1:${config.WORKER_PORT}/health`);
   say('Ctrl-C stops everything.');
 

@@ -3,11 +3,12 @@ import { LIMITS } from '@logstream/shared-types';
 import { AppError } from '../errors';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
 import { presentedKey } from './credentials';
-import type { KeyAuthenticator, Principal } from './key-authenticator';
+import type { AuthLocals } from './access-guard';
+import type { KeyAuthenticator } from './key-authenticator';
 import { servicesOf } from './services-of';
 
 /** Where the guard leaves the request's principal (`res.locals.principal`); undefined when auth is off. */
-export type IngestLocals = { principal?: Principal };
+export type IngestLocals = AuthLocals;
 
 /**
  * The middleware chain in front of `POST /ingest`: authenticate the key (401), spend one rate-limit token per request

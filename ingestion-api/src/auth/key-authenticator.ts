@@ -45,9 +45,14 @@ export class KeyAuthenticator {
       try {
         info = await this.store.lookup(key);
       } catch (error) {
-        throw new AppError('unavailable', 'cannot check the API key: redis is not reachable', undefined, {
-          cause: error,
-        });
+        throw new AppError(
+          'unavailable',
+          'cannot check the API key: its store (Redis or MongoDB) is not reachable',
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
       if (this.options.cacheMs > 0) {
         if (this.cache.size >= MAX_CACHED) this.cache.clear();

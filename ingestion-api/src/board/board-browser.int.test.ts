@@ -11,12 +11,14 @@ import {
   type DeadLetterJobData,
   type IngestJobData,
 } from '@logstream/shared-types';
-import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
+import { mongoUrlWithDb, testMongoUrl, testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
+import { connectMongo, createModels } from '@logstream/storage';
+import type { Connection } from 'mongoose';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
-import { mountOperations } from '../http/operations';
+import { mountOperations, routeGuard } from '../http/operations';
 import { createRedis } from '@logstream/runtime';
 
 const ADMIN_KEY = 'board-admin-key-0123456789';
@@ -32,6 +34,7 @@ describe('BullMQ board in a browser', () => {
   let server: Server;
   let base: string;
   let browser: Browser;
+  let mongo: Connection;
 
   beforeAll(async () => {
     const prefix = uniqueName('board');
@@ -40,12 +43,22 @@ describe('BullMQ board in a browser', () => {
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
     const logger = pino({ level: 'silent' });
-    operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
+    mongo = await connectMongo(mongoUrlWithDb(testMongoUrl(), prefix));
+    const models = createModels(mongo);
+    operations = createOperations({
+      config,
+      redis,
+      ingestQueue: queue,
+      models: async () => models,
+      logger,
+      defaultMetrics: false,
+    });
     const app = createApp({
       routes: operationRoutes(operations.routes),
       logger,
       development: false,
       before: (expressApp) => mountOperations(expressApp, operations.mount),
+      guard: routeGuard(operations.mount),
     });
     server = await new Promise<Server>((resolve) => {
       const s = app.listen(0, '127.0.0.1', () => resolve(s));
@@ -104,6 +117,8 @@ describe('BullMQ board in a browser', () => {
     await operations?.close();
     await queue?.close();
     await redis?.quit();
+    await mongo?.dropDatabase();
+    await mongo?.close();
   });
 
   it('asks for credentials, renders both queues, a dead letter and a failed job, and retries it, without CSP violations', async () => {

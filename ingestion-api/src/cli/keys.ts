@@ -1,30 +1,40 @@
 import { Command } from 'commander';
 import { Redis } from 'ioredis';
 import { ServiceName } from '@logstream/shared-types';
+import { connectMongo, createModels } from '@logstream/storage';
 import { ApiKeyStore } from '../auth/api-key-store';
 import { loadConfig } from '../config';
 
 /**
- * `npm run keys -- <create|list|revoke>`: manages the per-service API keys in the Redis the API uses (REDIS_URL and
- * QUEUE_PREFIX as in the API's config). A CLI, so it prints to stdout.
+ * `npm run keys -- <create|list|revoke>`: manages the per-service API keys, stored hashed in the API's MongoDB
+ * (MONGO_URL) with the Redis lookup cache kept in step (REDIS_URL, QUEUE_PREFIX), as in the API's config.
+ * A CLI, so it prints to stdout.
  */
 async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T> {
   const config = loadConfig();
+  const connection = await connectMongo(config.MONGO_URL, {
+    maxPoolSize: 2,
+    serverSelectionTimeoutMS: 5_000,
+  });
+  const models = createModels(connection);
   const redis = new Redis(config.REDIS_URL, {
     maxRetriesPerRequest: 1,
     connectionName: 'logstream-keys-cli',
   });
   try {
-    return await run(new ApiKeyStore(redis, config.QUEUE_PREFIX));
+    const store = new ApiKeyStore(async () => models, redis, config.QUEUE_PREFIX);
+    await store.importLegacy();
+    return await run(store);
   } finally {
     redis.disconnect();
+    await connection.close();
   }
 }
 
 const program = new Command()
   .name('keys')
   .description(
-    'Manage LogStream API keys (stored hashed in Redis; REDIS_URL and QUEUE_PREFIX as for the API)',
+    'Manage LogStream API keys (stored hashed in MongoDB, cached in Redis; MONGO_URL, REDIS_URL and QUEUE_PREFIX as for the API)',
   );
 
 program

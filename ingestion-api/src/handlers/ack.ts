@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseStream, sequenceSpaceOf, SessionId, StreamName } from '@logstream/shared-types';
+import { assertCanSeeStream, canSee, serviceOfStream } from '../auth/scope';
 import { AppError } from '../errors';
 import type { Handler } from '../http/types';
 import type { IngestService } from '../services/ingest-service';
@@ -15,6 +16,7 @@ export function ackStateHandler(service: IngestService): Handler {
     const stream = StreamName.safeParse(req.params.stream);
     if (!stream.success)
       throw new AppError('validation_failed', stream.error.issues[0]?.message ?? 'bad stream');
+    assertCanSeeStream(req.principal, stream.data);
     const query = AckQuery.safeParse(req.query);
     if (!query.success)
       throw new AppError('validation_failed', query.error.issues[0]?.message ?? 'bad session');
@@ -23,7 +25,13 @@ export function ackStateHandler(service: IngestService): Handler {
   };
 }
 
-/** `GET /ack`: the ACK state of every active stream and producer session. */
+/** `GET /ack`: the ACK state of every active stream and producer session the caller may see (a service key: its own service's). */
 export function ackListHandler(service: IngestService): Handler {
-  return async () => ({ status: 200, body: { streams: await service.states() } });
+  return async (req) => {
+    const states = await service.states();
+    return {
+      status: 200,
+      body: { streams: states.filter((state) => canSee(req.principal, serviceOfStream(state.stream))) },
+    };
+  };
 }

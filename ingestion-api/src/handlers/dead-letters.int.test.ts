@@ -22,7 +22,7 @@ import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
-import { mountOperations } from '../http/operations';
+import { mountOperations, routeGuard } from '../http/operations';
 import { createRedis } from '@logstream/runtime';
 
 const ADMIN_KEY = 'dead-letter-admin-key-0123';
@@ -94,12 +94,21 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
       defaultJobOptions: { attempts: 2, backoff: { type: 'fixed', delay: 200 }, removeOnFail: false },
     });
     const logger = pino({ level: 'silent' });
-    operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
+    operations = createOperations({
+      config,
+      redis,
+      ingestQueue: queue,
+      // API keys live in MongoDB; the connection below is made before any request.
+      models: async () => models,
+      logger,
+      defaultMetrics: false,
+    });
     app = createApp({
       routes: operationRoutes(operations.routes),
       logger,
       development: false,
       before: (expressApp) => mountOperations(expressApp, operations.mount),
+      guard: routeGuard(operations.mount),
     });
 
     const mongo = new URL(testMongoUrl());

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReplayStatus, ReplayTrigger, StreamName } from '@logstream/shared-types';
+import { assertCanSeeStream, canSee, serviceOfStream } from '../auth/scope';
 import { AppError } from '../errors';
 import type { Handler } from '../http/types';
 import type { ReplayService } from '../services/replay-service';
@@ -20,9 +21,17 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   throw new AppError('validation_failed', details.map((d) => `${d.field}: ${d.message}`).join('; '), details);
 }
 
-/** `GET /replays?status=&stream=&limit=`: replay requests, newest first. */
+/** `GET /replays?status=&stream=&limit=`: replay requests, newest first (a service key: its own streams'). */
 export function listReplaysHandler(service: ReplayService): Handler {
-  return async (req) => ({ status: 200, body: { replays: await service.list(parse(ListQuery, req.query)) } });
+  return async (req) => {
+    const query = parse(ListQuery, req.query);
+    if (query.stream) assertCanSeeStream(req.principal, query.stream);
+    const replays = await service.list(query);
+    return {
+      status: 200,
+      body: { replays: replays.filter((replay) => canSee(req.principal, serviceOfStream(replay.stream))) },
+    };
+  };
 }
 
 /** `POST /replays {stream, from, to}`: asks the stream's producer to resend a range. */

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { QUEUE_NAMES, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
+import type { Models } from '@logstream/storage';
 import { ApiKeyStore } from '../auth/api-key-store';
 import { KeyAuthenticator } from '../auth/key-authenticator';
 import type { ApiConfig } from '../config';
@@ -26,6 +27,8 @@ export function createOperations(options: {
   config: ApiConfig;
   redis: Redis;
   ingestQueue: Queue<IngestJobData>;
+  /** The process's MongoDB models (API keys are stored there), resolved on first use. */
+  models: () => Promise<Pick<Models, 'ApiKey'>>;
   logger: Logger;
   /** Process metrics (CPU, memory, event loop); default true. Tests building several apps turn them off. */
   defaultMetrics?: boolean;
@@ -35,7 +38,7 @@ export function createOperations(options: {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
   });
-  const keys = new ApiKeyStore(redis, config.QUEUE_PREFIX);
+  const keys = new ApiKeyStore(options.models, redis, config.QUEUE_PREFIX);
   const authenticator = new KeyAuthenticator(keys, {
     adminKey: config.ADMIN_KEY,
     cacheMs: config.AUTH_CACHE_MS,

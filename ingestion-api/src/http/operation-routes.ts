@@ -12,13 +12,28 @@ export interface OperationRoutesDeps {
   deadLetters: DeadLetterService;
 }
 
-/** Admin routes for API keys and dead letters (the admin guard is mounted in front of them by `mountOperations`). */
+/** Admin routes for API keys and dead letters. */
 export function operationRoutes(deps: OperationRoutesDeps): Route[] {
   return [
-    { method: 'post', path: '/keys', handler: createKeyHandler(deps.keys), json: true },
-    { method: 'get', path: '/keys', handler: listKeysHandler(deps.keys) },
-    { method: 'delete', path: '/keys/:id', handler: revokeKeyHandler(deps.keys, deps.authenticator) },
-    { method: 'get', path: '/dead-letters', handler: listDeadLettersHandler(deps.deadLetters) },
-    { method: 'post', path: '/dead-letters/:id/retry', handler: retryDeadLetterHandler(deps.deadLetters) },
+    { method: 'post', path: '/keys', handler: createKeyHandler(deps.keys), access: 'admin', json: true },
+    { method: 'get', path: '/keys', handler: listKeysHandler(deps.keys), access: 'admin' },
+    {
+      method: 'delete',
+      path: '/keys/:id',
+      handler: revokeKeyHandler(deps.keys, deps.authenticator),
+      access: 'admin',
+    },
+    {
+      method: 'get',
+      path: '/dead-letters',
+      handler: listDeadLettersHandler(deps.deadLetters),
+      access: 'admin',
+    },
+    {
+      method: 'post',
+      path: '/dead-letters/:id/retry',
+      handler: retryDeadLetterHandler(deps.deadLetters),
+      access: 'admin',
+    },
   ];
 }

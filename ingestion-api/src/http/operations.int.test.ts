@@ -4,7 +4,8 @@ import pino from 'pino';
 import request from 'supertest';
 import { AckStore } from '@logstream/ack-store';
 import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
-import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
+import { mongoUrlWithDb, testMongoUrl, testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
+import { connectMongo, createModels } from '@logstream/storage';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
 import { createRedis } from '@logstream/runtime';
@@ -12,7 +13,7 @@ import { healthHandler } from '../handlers/health';
 import { IngestService } from '../services/ingest-service';
 import { createOperations, type Operations } from './create-operations';
 import { operationRoutes } from './operation-routes';
-import { mountOperations } from './operations';
+import { mountOperations, routeGuard } from './operations';
 
 const ADMIN_KEY = 'test-admin-key-0123456789';
 
@@ -25,7 +26,16 @@ async function buildApp(env: Record<string, string>) {
   const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
   const logger = pino({ level: 'silent' });
   const ingest = new IngestService(queue, new AckStore(redis, { prefix }));
-  const operations = createOperations({ config, redis, ingestQueue: queue, logger, defaultMetrics: false });
+  const mongo = await connectMongo(mongoUrlWithDb(testMongoUrl(), prefix));
+  const models = createModels(mongo);
+  const operations = createOperations({
+    config,
+    redis,
+    ingestQueue: queue,
+    models: async () => models,
+    logger,
+    defaultMetrics: false,
+  });
   const app = createApp({
     // The ingest service behind the guard is the real one; the lead's handler adds faults and backpressure around it.
     routes: [
@@ -33,16 +43,20 @@ async function buildApp(env: Record<string, string>) {
         method: 'post',
         path: '/ingest',
         handler: async (req) => ({ status: 202, body: await ingest.ingest(req.body) }),
+        access: 'key',
         json: true,
       },
-      { method: 'get', path: '/health', handler: healthHandler },
+      { method: 'get', path: '/health', handler: healthHandler, access: 'public' },
       ...operationRoutes(operations.routes),
     ],
     logger,
     development: false,
     before: (expressApp) => mountOperations(expressApp, operations.mount),
+    guard: routeGuard(operations.mount),
   });
   const close = async () => {
+    await mongo.dropDatabase();
+    await mongo.close();
     await queue.obliterate({ force: true });
     await operations.mount.queues.deadLetter.obliterate({ force: true });
     const keys = await redis.keys(`${prefix}:*`);
@@ -165,7 +179,11 @@ describe('operations with auth required (in-process app, real Redis)', () => {
 
   it('protects the admin routes and the board; the board takes the key as a header or as a basic-auth password', async () => {
     expect((await request(app).get('/dead-letters')).status).toBe(401);
-    expect((await request(app).post('/control').send({ action: 'reset' })).status).toBe(401);
+    // A valid service key is known, but admin routes are not its to call.
+    const serviceKey = await createKey('board-svc');
+    const forbidden = await request(app).get('/dead-letters').set('x-api-key', serviceKey.key);
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.body.error.code).toBe('forbidden');
 
     const refused = await request(app).get('/admin/queues');
     expect(refused.status).toBe(401);

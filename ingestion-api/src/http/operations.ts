@@ -2,16 +2,14 @@ import cors from 'cors';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Queue } from 'bullmq';
-import { adminGuard } from '../auth/admin-guard';
+import { accessGuard } from '../auth/access-guard';
 import { ingestGuard } from '../auth/ingest-guard';
 import type { KeyAuthenticator } from '../auth/key-authenticator';
 import { BOARD_PATH, queueBoard } from '../board/queue-board';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { httpMetrics } from '../metrics/http-metrics';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
-
-/** Routes that need the admin key. */
-export const ADMIN_PATHS = ['/control', '/keys', '/dead-letters'];
+import type { Access } from './types';
 
 /** Everything the operational middleware needs, built in main.ts. */
 export interface OperationsDeps {
@@ -37,9 +35,19 @@ export function allowedOrigins(dashboardOrigin: string): string[] {
   return origins;
 }
 
+/** The guard factory for `createApp({ guard })`: each route's declared access, enforced with the process's keys. */
+export function routeGuard(deps: Pick<OperationsDeps, 'authenticator' | 'authRequired' | 'adminKeySet'>) {
+  const options = {
+    authenticator: deps.authenticator,
+    authRequired: deps.authRequired,
+    adminKeySet: deps.adminKeySet,
+  };
+  return (access: Access) => accessGuard(access, options);
+}
+
 /**
- * Mounts, before the route table: CORS for the dashboard, request metrics and `GET /metrics`, the admin guard in
- * front of the admin routes and the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`.
+ * Mounts, before the route table: CORS for the dashboard, request metrics and `GET /metrics` (public), the admin guard in
+ * front of the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`.
  * Pass as `createApp({ before: (app) => mountOperations(app, deps) })`.
  */
 export function mountOperations(app: Express, deps: OperationsDeps): void {
@@ -48,7 +56,7 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
   if (!deps.adminKeySet) {
     if (deps.authRequired)
       log.warn(
-        'no ADMIN_KEY: admin routes (/control, /admin/queues, /keys, /dead-letters) refuse every request',
+        'no ADMIN_KEY: admin routes (/control, /admin/queues, /keys, /dead-letters, /queue/stats …) refuse every request',
       );
     else
       log.warn('no ADMIN_KEY and AUTH_REQUIRED=false: admin routes are open to anyone who can reach the API');
@@ -67,15 +75,16 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
     res.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
 
-  const guard = {
-    authenticator: deps.authenticator,
-    adminKeySet: deps.adminKeySet,
-    authRequired: deps.authRequired,
-  };
-  app.use(ADMIN_PATHS, adminGuard(guard));
-  // Manual replay triggers are an operator's action; listing replays stays open like GET /ack.
-  app.post('/replays', adminGuard(guard));
-  app.use(BOARD_PATH, adminGuard({ ...guard, basic: true }), queueBoard(deps.queues));
+  app.use(
+    BOARD_PATH,
+    accessGuard('admin', {
+      authenticator: deps.authenticator,
+      adminKeySet: deps.adminKeySet,
+      authRequired: deps.authRequired,
+      basic: true,
+    }),
+    queueBoard(deps.queues),
+  );
 
   app.post(
     '/ingest',

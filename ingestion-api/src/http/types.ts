@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Principal } from '../auth/key-authenticator';
 
 /** What a handler sees of a request. */
 export interface HandlerRequest {
@@ -6,6 +7,8 @@ export interface HandlerRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
   headers: IncomingHttpHeaders;
+  /** Who is asking; undefined when the route is open (public, or AUTH_REQUIRED=false). */
+  principal?: Principal;
 }
 
 /** What a handler answers; the adapter writes it as JSON. */
@@ -18,11 +21,16 @@ export interface HandlerResponse {
 /** A route handler: parse → call a service → `{ status, body }`. Throws `AppError` for client errors. */
 export type Handler = (req: HandlerRequest) => Promise<HandlerResponse>;
 
+/** Who may call a route; enforced by `accessGuard` in front of it. */
+export type Access = 'public' | 'key' | 'admin';
+
 /** One line of the route table. */
 export interface Route {
   method: 'get' | 'post' | 'delete';
   path: string;
   handler: Handler;
+  /** Who may call it: anyone, any valid API key (service keys see only their services), or the admin key. */
+  access: Access;
   /** Only `application/json` bodies (415 otherwise). */
   json?: boolean;
 }

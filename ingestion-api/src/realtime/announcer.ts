@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import type { LeaderLock } from '@logstream/runtime';
 import type { AckState, ControlResult, ReplayRequest } from '@logstream/shared-types';
 import type { PipelineMonitor } from '../services/pipeline-monitor';
-import type { SocketServer } from './socket-server';
+import { OPS_ROOM, type SocketServer } from './socket-server';
 
 /**
  * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent by whichever API instance holds
@@ -38,17 +38,17 @@ export class Announcer {
   private async tick(): Promise<void> {
     if (!(await this.leader.acquireOrRenew())) return;
     const snapshot = await this.monitor.snapshot();
-    this.io.emit('metrics:snapshot', snapshot);
-    this.io.emit('queue:stats', this.monitor.queueStats());
+    this.io.to(OPS_ROOM).emit('metrics:snapshot', snapshot);
+    this.io.to(OPS_ROOM).emit('queue:stats', this.monitor.queueStats());
     const at = snapshot.at;
     if (this.workersSeen !== undefined && this.workersSeen > 0 && snapshot.workers === 0) {
-      this.io.emit('worker:crashed', {
+      this.io.to(OPS_ROOM).emit('worker:crashed', {
         at,
         until: null,
         reason: 'no worker is connected to the ingest queue',
       });
     } else if (this.workersSeen === 0 && snapshot.workers > 0) {
-      this.io.emit('worker:recovered', { at });
+      this.io.to(OPS_ROOM).emit('worker:recovered', { at });
     }
     this.workersSeen = snapshot.workers;
   }
@@ -59,20 +59,20 @@ export class Announcer {
     for (const state of states) {
       if (now - (this.lastAck.get(state.stream) ?? 0) < 1000) continue;
       this.lastAck.set(state.stream, now);
-      this.io.emit('ack:sent', state);
+      this.io.to(OPS_ROOM).emit('ack:sent', state);
     }
     if (this.lastAck.size > 10_000) this.lastAck.clear();
   }
 
   replayRequested(replay: ReplayRequest): void {
-    this.io.emit('replay:requested', replay);
+    this.io.to(OPS_ROOM).emit('replay:requested', replay);
   }
 
   /** A control action: the new fault state and the control feed (the worker itself announces its crash). */
   control(result: ControlResult): void {
     const at = new Date().toISOString();
-    this.io.emit('fault:state', result.state);
-    this.io.emit('sim:control', {
+    this.io.to(OPS_ROOM).emit('fault:state', result.state);
+    this.io.to(OPS_ROOM).emit('sim:control', {
       at,
       action: result.action,
       ...(result.dropped !== undefined && { detail: `${result.dropped} waiting batches dropped` }),

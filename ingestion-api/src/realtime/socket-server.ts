@@ -4,17 +4,26 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LOG_LEVELS, type ClientToServerEvents, type ServerToClientEvents } from '@logstream/shared-types';
+import type { SocketData } from './socket-auth';
 
 /** The typed socket.io server of the API. */
-export type SocketServer = Server<ClientToServerEvents, ServerToClientEvents>;
+export type SocketServer = Server<
+  ClientToServerEvents,
+  ServerToClientEvents,
+  Record<string, never>,
+  SocketData
+>;
 
 /** Room of all live logs, and of one service's (the worker's emitter sends each batch to both). */
 export const LIVE_ROOM_ALL = 'logs';
 export const liveRoom = (service: string) => `logs:${service}`;
+/** Room of the pipeline-wide events (snapshots, queue stats, ACKs, control): dashboard users and the admin key. */
+export const OPS_ROOM = 'ops';
 
 /**
  * socket.io on the API's HTTP server, with the Redis adapter so that events published by workers (through the Redis
- * emitter) and by other API instances reach every client. Clients choose live-tail services with `live:filter`.
+ * emitter) and by other API instances reach every client. `authenticate` runs on every handshake (see socketAuth).
+ * Clients choose live-tail services with `live:filter`; a service key's socket only ever joins its own service's room.
  */
 export function createSocketServer(options: {
   server: http.Server;
@@ -23,20 +32,26 @@ export function createSocketServer(options: {
   channel: string;
   origins: string[];
   logger: Logger;
+  authenticate: Parameters<SocketServer['use']>[0];
 }): SocketServer {
   const io: SocketServer = new Server(options.server, {
     cors: { origin: options.origins },
     adapter: createAdapter(options.pub, options.sub, { key: options.channel }),
   });
+  io.use(options.authenticate);
   io.on('connection', (socket) => {
-    void socket.join(LIVE_ROOM_ALL);
+    const principal = socket.data.principal;
+    const own = principal.kind === 'service' ? principal.key.service : undefined;
+    if (own) void socket.join(liveRoom(own));
+    else void socket.join([LIVE_ROOM_ALL, OPS_ROOM]);
     socket.on('live:filter', (filter) => {
-      const services = Array.isArray(filter?.services)
+      const asked = Array.isArray(filter?.services)
         ? filter.services.filter((s) => typeof s === 'string').slice(0, 50)
         : [];
       for (const room of socket.rooms) if (room.startsWith('logs')) void socket.leave(room);
-      if (services.length === 0) void socket.join(LIVE_ROOM_ALL);
-      else for (const service of services) void socket.join(liveRoom(service));
+      if (own) void socket.join(liveRoom(own));
+      else if (asked.length === 0) void socket.join(LIVE_ROOM_ALL);
+      else for (const service of asked) void socket.join(liveRoom(service));
     });
   });
   options.logger.info({ levels: LOG_LEVELS.length, channel: options.channel }, 'socket.io ready');

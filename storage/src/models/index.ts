@@ -1,9 +1,11 @@
 import type { Connection } from 'mongoose';
+import { apiKeyModel } from './api-key';
 import { deadLetterModel } from './dead-letter';
 import { flushJournalModel } from './flush-journal';
 import { logModel } from './log';
 import { replayModel } from './replay';
 import { rollupModel } from './rollup';
+import { userModel } from './user';
 
 /** Every model of a connection, created once and passed down. */
 export function createModels(connection: Connection) {
@@ -13,6 +15,8 @@ export function createModels(connection: Connection) {
     Replay: replayModel(connection),
     DeadLetter: deadLetterModel(connection),
     FlushJournal: flushJournalModel(connection),
+    ApiKey: apiKeyModel(connection),
+    User: userModel(connection),
   };
 }
 export type Models = ReturnType<typeof createModels>;

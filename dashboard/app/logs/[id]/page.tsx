@@ -4,6 +4,7 @@ import { Suspense } from 'react';
 import { CardSkeleton } from '@/components/skeleton';
 import { findLog } from '@/lib/logs-repo';
 import { LogDetail } from '../_components/log-detail';
+import { requireUser } from '@/lib/session';
 
 export const metadata = { title: 'Log' };
 
@@ -18,6 +19,7 @@ function decodeId(raw: string): string {
 
 /** `/logs/[id]`: the permalink of one log. */
 export default async function LogPage({ params }: { params: Promise<{ id: string }> }) {
+  await requireUser();
   const id = decodeId((await params).id);
   const log = await findLog(id);
   if (!log) notFound();

@@ -1,6 +1,8 @@
 import type { NextRequest } from 'next/server';
+import { csvField } from '@/lib/csv';
 import { parseLogSearch } from '@/lib/log-query';
 import { exportCursor, toRow, type LogRow } from '@/lib/logs-repo';
+import { authorize } from '@/lib/session';
 
 const CSV_COLUMNS: (keyof LogRow)[] = [
   'ts',
@@ -15,18 +17,18 @@ const CSV_COLUMNS: (keyof LogRow)[] = [
   'meta',
 ];
 
-/** One CSV field: quoted when it holds a comma, quote or line break; objects as JSON. */
-function csvField(value: unknown): string {
-  if (value === undefined || value === null) return '';
-  const text = typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
 /**
  * `GET /logs/export?format=ndjson|csv&<search params>`: the current search (all pages, newest first, at most
- * EXPORT_LIMIT rows) streamed from a MongoDB cursor, so memory stays flat whatever the size.
+ * EXPORT_LIMIT rows) streamed from a MongoDB cursor, so memory stays flat whatever the size. Signed-in users only;
+ * CSV cells that would start a spreadsheet formula are neutralised.
  */
 export async function GET(request: NextRequest): Promise<Response> {
+  if (!(await authorize('viewer'))) {
+    return Response.json(
+      { error: { code: 'unauthorized', message: 'sign in to export logs' } },
+      { status: 401, headers: { 'cache-control': 'no-store' } },
+    );
+  }
   const params = request.nextUrl.searchParams;
   const format = params.get('format') === 'csv' ? 'csv' : 'ndjson';
   const { search } = parseLogSearch(params, new Date());
