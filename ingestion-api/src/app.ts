@@ -34,18 +34,18 @@ export function createApp(options: {
   options.before?.(app);
   const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
   for (const route of options.routes) {
-    const middleware: RequestHandler[] = route.json ? [requireJson, jsonBody] : [];
+    const middleware: RequestHandler[] = route.body ?? (route.json ? [requireJson, jsonBody] : []);
     app[route.method](route.path, ...middleware, async (req, res) => {
       const result = await route.handler({
         body: req.body,
         params: req.params as Record<string, string>,
         query: req.query as Record<string, unknown>,
         headers: req.headers,
+        locals: res.locals,
       });
-      res
-        .status(result.status)
-        .set(result.headers ?? {})
-        .json(result.body);
+      res.status(result.status).set(result.headers ?? {});
+      if (Buffer.isBuffer(result.body)) res.send(result.body);
+      else res.json(result.body);
     });
   }
   app.use((req, _res, next) => next(new AppError('not_found', `no route ${req.method} ${req.path}`)));

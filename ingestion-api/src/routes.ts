@@ -3,6 +3,8 @@ import { ackListHandler, ackStateHandler } from './handlers/ack';
 import { controlHandler, faultStateHandler } from './handlers/control';
 import { healthHandler, readyHandler } from './handlers/health';
 import { ingestHandler } from './handlers/ingest';
+import { otlpLogsHandler } from './handlers/otlp-logs';
+import { ingestBody, otlpBody } from './http/body-parsers';
 import { listReplaysHandler, triggerReplayHandler } from './handlers/replays';
 import { queueStatsHandler, snapshotHandler } from './handlers/stats';
 import type { Route } from './http/types';
@@ -26,7 +28,8 @@ export interface RouteDeps {
 /** The API's route table (admin guards for /control and POST /replays are mounted in front, see http/operations.ts). */
 export function routes(deps: RouteDeps): Route[] {
   return [
-    { method: 'post', path: '/ingest', handler: ingestHandler(deps), json: true },
+    { method: 'post', path: '/ingest', handler: ingestHandler(deps), body: [ingestBody] },
+    { method: 'post', path: '/v1/logs', handler: otlpLogsHandler(deps), body: [otlpBody] },
     { method: 'get', path: '/ack', handler: ackListHandler(deps.ingest) },
     { method: 'get', path: '/ack/:stream', handler: ackStateHandler(deps.ingest) },
     { method: 'get', path: '/replays', handler: listReplaysHandler(deps.replays) },

@@ -9,6 +9,7 @@ import { BOARD_PATH, queueBoard } from '../board/queue-board';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { httpMetrics } from '../metrics/http-metrics';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
+import { ingestBody, otlpBody } from './body-parsers';
 
 /** Routes that need the admin key. */
 export const ADMIN_PATHS = ['/control', '/keys', '/dead-letters'];
@@ -39,7 +40,8 @@ export function allowedOrigins(dashboardOrigin: string): string[] {
 
 /**
  * Mounts, before the route table: CORS for the dashboard, request metrics and `GET /metrics`, the admin guard in
- * front of the admin routes and the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`.
+ * front of the admin routes and the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`
+ * and `POST /v1/logs`.
  * Pass as `createApp({ before: (app) => mountOperations(app, deps) })`.
  */
 export function mountOperations(app: Express, deps: OperationsDeps): void {
@@ -77,12 +79,12 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
   app.post('/replays', adminGuard(guard));
   app.use(BOARD_PATH, adminGuard({ ...guard, basic: true }), queueBoard(deps.queues));
 
-  app.post(
-    '/ingest',
-    ...ingestGuard({
-      authenticator: deps.authenticator,
-      authRequired: deps.authRequired,
-      limiter: deps.limiter,
-    }),
-  );
+  const ingestAuth = {
+    authenticator: deps.authenticator,
+    authRequired: deps.authRequired,
+    limiter: deps.limiter,
+  };
+  app.post('/ingest', ...ingestGuard({ ...ingestAuth, body: ingestBody }));
+  // OTLP/HTTP exporters send the same keys, as a header configured on the exporter.
+  app.post('/v1/logs', ...ingestGuard({ ...ingestAuth, body: otlpBody }));
 }

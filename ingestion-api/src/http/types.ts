@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestHandler } from 'express';
 
 /** What a handler sees of a request. */
 export interface HandlerRequest {
@@ -6,11 +7,14 @@ export interface HandlerRequest {
   params: Record<string, string>;
   query: Record<string, unknown>;
   headers: IncomingHttpHeaders;
+  /** What middleware in front left for the handler (e.g. `BodyLocals` of http/body-parsers.ts). */
+  locals: Record<string, unknown>;
 }
 
 /** What a handler answers; the adapter writes it as JSON. */
 export interface HandlerResponse {
   status: number;
+  /** Written as JSON, or as is when it is a Buffer (set `Content-Type` in `headers` then). */
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -25,4 +29,6 @@ export interface Route {
   handler: Handler;
   /** Only `application/json` bodies (415 otherwise). */
   json?: boolean;
+  /** Own body parsing instead of `json` (ingest formats). */
+  body?: RequestHandler[];
 }
