@@ -10,6 +10,8 @@ const CSV_COLUMNS: (keyof LogRow)[] = [
   'stream',
   'seq',
   'requestId',
+  'traceId',
+  'spanId',
   'message',
   'id',
   'meta',
