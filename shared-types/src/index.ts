@@ -9,3 +9,4 @@ export * from './queues';
 export * from './ops';
 export * from './api-keys';
 export * from './dead-letters';
+export * from './retention';

@@ -5,3 +5,4 @@ export * from './models/rollup';
 export * from './models/index';
 export * from './models/replay';
 export * from './models/dead-letter';
+export * from './models/retention';

@@ -2,6 +2,7 @@ import type { Connection } from 'mongoose';
 import { deadLetterModel } from './dead-letter';
 import { logModel } from './log';
 import { replayModel } from './replay';
+import { retentionOverrideModel, retentionStatusModel } from './retention';
 import { rollupModel } from './rollup';
 
 /** Every model of a connection, created once and passed down. */
@@ -11,6 +12,8 @@ export function createModels(connection: Connection) {
     Rollup: rollupModel(connection),
     Replay: replayModel(connection),
     DeadLetter: deadLetterModel(connection),
+    RetentionOverride: retentionOverrideModel(connection),
+    RetentionStatus: retentionStatusModel(connection),
   };
 }
 export type Models = ReturnType<typeof createModels>;
