@@ -166,65 +166,77 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       phase,
     });
 
-  let line = summary.resumedAfter;
-  let lastCheckpointAt = Date.now();
-  let lastReportAt = 0;
-  const checkpoint = async () => {
-    // Every log handed over so far is in a spool once the API received it (the producer spools before it sends).
-    await Promise.all([...producers.values()].map(({ producer }) => producer.flush(config.waitMs)));
-    checkpoints.write({ version: 1, file, line, complete: false });
-    lastCheckpointAt = Date.now();
-  };
+  // The producer's timers do not hold the process open; while reading waits for room, this one does (and reports).
+  let phase: ImportProgress['phase'] = 'reading';
+  const ticker = setInterval(() => report(phase), 500);
+  try {
+    return await run();
+  } finally {
+    clearInterval(ticker);
+  }
 
-  for await (const record of readRecords(opened.stream, format)) {
-    if (record.line <= summary.resumedAfter) continue;
-    summary.read += 1;
-    let log: ImportedLog | { error: string };
-    if (record.kind === 'error') log = { error: record.error };
-    else if (record.kind === 'text')
-      log = { service: defaultService, ...toFields(parseTextLine(record.text)) };
-    else log = objectToLog(record.value, defaultService);
-    if ('error' in log) {
-      reject(record.line, log.error);
-    } else {
-      try {
-        const target = producerOf(log.service);
-        const seq = await target.producer.log(log.level, log.message, log.fields);
-        target.lines.set(seq, record.line);
-      } catch (error) {
-        if (!(error instanceof InvalidLogError || error instanceof TypeError)) throw error;
-        reject(record.line, error.message.replace(/^invalid log: /, ''));
+  async function run(): Promise<ImportSummary> {
+    let line = summary.resumedAfter;
+    let lastCheckpointAt = Date.now();
+    let lastReportAt = 0;
+    const checkpoint = async () => {
+      // Every log handed over so far is in a spool once the API received it (the producer spools before it sends).
+      await Promise.all([...producers.values()].map(({ producer }) => producer.flush(config.waitMs)));
+      checkpoints.write({ version: 1, file, line, complete: false });
+      lastCheckpointAt = Date.now();
+    };
+
+    for await (const record of readRecords(opened.stream, format)) {
+      if (record.line <= summary.resumedAfter) continue;
+      summary.read += 1;
+      let log: ImportedLog | { error: string };
+      if (record.kind === 'error') log = { error: record.error };
+      else if (record.kind === 'text')
+        log = { service: defaultService, ...toFields(parseTextLine(record.text)) };
+      else log = objectToLog(record.value, defaultService);
+      if ('error' in log) {
+        reject(record.line, log.error);
+      } else {
+        try {
+          const target = producerOf(log.service);
+          const seq = await target.producer.log(log.level, log.message, log.fields);
+          target.lines.set(seq, record.line);
+        } catch (error) {
+          if (!(error instanceof InvalidLogError || error instanceof TypeError)) throw error;
+          reject(record.line, error.message.replace(/^invalid log: /, ''));
+        }
       }
+      line = record.line;
+      const now = Date.now();
+      if (now - lastReportAt >= 200) {
+        lastReportAt = now;
+        report('reading');
+      }
+      if (now - lastCheckpointAt >= CHECKPOINT_EVERY_MS) await checkpoint();
+      if (options.interrupted()) break;
     }
-    line = record.line;
-    const now = Date.now();
-    if (now - lastReportAt >= 200) {
-      lastReportAt = now;
-      report('reading');
-    }
-    if (now - lastCheckpointAt >= CHECKPOINT_EVERY_MS) await checkpoint();
-    if (options.interrupted()) break;
-  }
 
-  const deadline = Date.now() + config.waitMs;
-  while (totals().buffered > 0 && Date.now() < deadline && !options.interrupted()) {
+    phase = 'storing';
+    const deadline = Date.now() + config.waitMs;
+    while (totals().buffered > 0 && Date.now() < deadline && !options.interrupted()) {
+      report('storing');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const finished = !options.interrupted() && totals().buffered === 0;
+    await Promise.all(
+      [...producers.values()].map(({ producer }) =>
+        producer.close({ waitForPersisted: true, timeoutMs: 1_000 }),
+      ),
+    );
     report('storing');
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    const { sent, stored, buffered } = totals();
+    Object.assign(summary, { sent, stored, pending: buffered });
+    checkpoints.write({ version: 1, file, line, complete: finished });
+    if (finished) checkpoints.removeSpools();
+    summary.seconds = (Date.now() - startedAt) / 1000;
+    summary.rate = summary.seconds > 0 ? Math.round(stored / summary.seconds) : stored;
+    return summary;
   }
-  const finished = !options.interrupted() && totals().buffered === 0;
-  await Promise.all(
-    [...producers.values()].map(({ producer }) =>
-      producer.close({ waitForPersisted: true, timeoutMs: 1_000 }),
-    ),
-  );
-  report('storing');
-  const { sent, stored, buffered } = totals();
-  Object.assign(summary, { sent, stored, pending: buffered });
-  checkpoints.write({ version: 1, file, line, complete: finished });
-  if (finished) checkpoints.removeSpools();
-  summary.seconds = (Date.now() - startedAt) / 1000;
-  summary.rate = summary.seconds > 0 ? Math.round(stored / summary.seconds) : stored;
-  return summary;
 }
 
 function toFields(text: { level: string; message: string; timestamp?: string }) {
