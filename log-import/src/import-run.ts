@@ -137,7 +137,7 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
         batchSize: 1000,
         maxInFlight: 4,
         // Bounds memory: reading waits while this many logs are unstored.
-        maxBuffered: 20_000,
+        maxBuffered: 10_000,
       });
       entry = new ServiceProducer(producer, reject);
       producers.set(service, entry);

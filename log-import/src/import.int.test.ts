@@ -31,7 +31,7 @@ describe('npm run import (process)', () => {
       ],
       {
         env: { ...process.env, API_KEY: 'unused-when-auth-is-off' },
-        timeout: 110_000,
+        timeout: 280_000,
       },
     );
 
@@ -86,7 +86,7 @@ describe('npm run import (process)', () => {
     >;
     expect(again).toMatchObject({ alreadyComplete: true });
     expect(await models.Log.countDocuments({ service: 'web-text' })).toBe(10_000);
-  });
+  }, 600_000);
 
   it('reads an NDJSON.gz file transparently and reports the lines it could not store', async () => {
     const lines: string[] = [];
@@ -119,5 +119,5 @@ describe('npm run import (process)', () => {
     expect((await models.Log.distinct('message', { message: /^ndjson / })).length).toBe(good);
     const one = await models.Log.findOne({ message: 'ndjson 3' }).lean();
     expect(one).toMatchObject({ service: 'shop', meta: { traceId: 'x', host: 'h1' } });
-  });
+  }, 300_000);
 });

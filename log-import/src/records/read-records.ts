@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { createInterface } from 'node:readline';
 import type { Duplex, Readable } from 'node:stream';
 
@@ -11,12 +10,17 @@ export type FileRecord =
   | { line: number; kind: 'value'; value: unknown }
   | { line: number; kind: 'error'; error: string };
 
-// stream-json publishes its streamers only as package "exports" subpaths, which the repo's node10 module resolution
-// does not see at compile time; Node resolves them at run time.
-const load = createRequire(__filename);
-const { streamArray } = load('stream-json/streamers/stream-array.js') as {
-  streamArray: { withParserAsStream: () => Duplex };
-};
+/**
+ * stream-json's array streamer. stream-json publishes its streamers only as package "exports" subpaths, which the
+ * repo's node10 module resolution cannot type; Node (and bundlers) resolve them at run time. Loaded on first use.
+ */
+function arrayStreamer(): Duplex {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const module = require('stream-json/streamers/stream-array.js') as {
+    streamArray: { withParserAsStream: () => Duplex };
+  };
+  return module.streamArray.withParserAsStream();
+}
 
 /** Picks a format from the file name, else from the first non-blank character of its content. */
 export function guessFormat(file: string, head: string): ImportFormat {
@@ -45,7 +49,7 @@ async function* lines(stream: Readable): AsyncGenerator<{ line: number; text: st
  */
 export async function* readRecords(stream: Readable, format: ImportFormat): AsyncGenerator<FileRecord> {
   if (format === 'json') {
-    const items = stream.pipe(streamArray.withParserAsStream());
+    const items = stream.pipe(arrayStreamer());
     stream.on('error', (error) => items.destroy(error));
     for await (const item of items as AsyncIterable<{ key: number; value: unknown }>) {
       yield { line: item.key + 1, kind: 'value', value: item.value };

@@ -42,8 +42,10 @@ export async function POST(request: NextRequest): Promise<Response> {
     return problem(503, 'unavailable', 'the dashboard has no ADMIN_KEY to send imported logs with');
 
   const name = (params.get('name') ?? 'upload').replace(/[^\w.-]+/g, '_').slice(-100) || 'upload';
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), 'logstream-upload-'));
-  const file = path.join(dir, name);
+  const dir = await fs.promises.mkdtemp(
+    path.join(/*turbopackIgnore: true*/ os.tmpdir(), 'logstream-upload-'),
+  );
+  const file = path.join(/*turbopackIgnore: true*/ dir, name);
   try {
     let size = 0;
     const limit = new Transform({
@@ -64,7 +66,7 @@ export async function POST(request: NextRequest): Promise<Response> {
         apiKey: adminKey,
         service: service?.data,
         format,
-        spoolDir: path.join(dir, 'spool'),
+        spoolDir: path.join(/*turbopackIgnore: true*/ dir, 'spool'),
         waitMs: 120_000,
         json: true,
       },
