@@ -13,7 +13,7 @@ export function RetentionForm({ services }: { services: string[] }) {
       style={{ alignItems: 'flex-end', gap: 12 }}
       data-testid="retention-form"
     >
-      <label className="field" style={{ flex: '2 1 180px' }}>
+      <label className="field" style={{ flex: '2 1 180px', minWidth: 0 }}>
         Service
         <input name="service" list="retention-services" placeholder="payment" required className="mono" />
         <datalist id="retention-services">
@@ -22,7 +22,7 @@ export function RetentionForm({ services }: { services: string[] }) {
           ))}
         </datalist>
       </label>
-      <label className="field" style={{ flex: '1 1 110px' }}>
+      <label className="field" style={{ flex: '1 1 110px', minWidth: 0 }}>
         Keep (days)
         <input name="days" type="number" min={1} max={3650} placeholder="default" />
       </label>

@@ -48,9 +48,9 @@ export function UploadForm() {
         void submit(event.currentTarget);
       }}
     >
-      <label className="field" style={{ flex: '2 1 220px' }}>
+      <label className="field" style={{ flex: '2 1 220px', minWidth: 0 }}>
         Log file (NDJSON, JSON array or text; .gz fine)
-        <input name="file" type="file" required />
+        <input name="file" type="file" required style={{ maxWidth: '100%', minWidth: 0 }} />
       </label>
       <label className="field" style={{ flex: '1 1 140px' }}>
         Service

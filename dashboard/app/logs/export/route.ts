@@ -10,8 +10,6 @@ const CSV_COLUMNS: (keyof LogRow)[] = [
   'stream',
   'seq',
   'requestId',
-  'traceId',
-  'spanId',
   'message',
   'id',
   'meta',

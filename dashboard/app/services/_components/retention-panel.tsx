@@ -25,36 +25,38 @@ const LABELS: Record<string, string> = {
 function StorageTable({ storage }: { storage: CollectionSize[] }) {
   const total = storage.reduce((sum, c) => sum + (c.storageBytes ?? 0), 0);
   return (
-    <table data-testid="storage-table">
-      <thead>
-        <tr>
-          <th>Collection</th>
-          <th>Documents</th>
-          <th>Data</th>
-          <th>On disk</th>
-        </tr>
-      </thead>
-      <tbody>
-        {storage.map((c) => (
-          <tr key={c.name}>
-            <td>{LABELS[c.name] ?? c.name}</td>
-            <td className="num">{compact(c.documents)}</td>
-            <td className="num">{bytes(c.dataBytes)}</td>
-            <td className="num">{bytes(c.storageBytes)}</td>
+    <div className="table-wrap">
+      <table data-testid="storage-table">
+        <thead>
+          <tr>
+            <th>Collection</th>
+            <th>Documents</th>
+            <th>Data</th>
+            <th>On disk</th>
           </tr>
-        ))}
-        <tr>
-          <td>
-            <strong>Total</strong>
-          </td>
-          <td />
-          <td />
-          <td className="num" data-testid="storage-total">
-            <strong>{bytes(total)}</strong>
-          </td>
-        </tr>
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {storage.map((c) => (
+            <tr key={c.name}>
+              <td>{LABELS[c.name] ?? c.name}</td>
+              <td className="num">{compact(c.documents)}</td>
+              <td className="num">{bytes(c.dataBytes)}</td>
+              <td className="num">{bytes(c.storageBytes)}</td>
+            </tr>
+          ))}
+          <tr>
+            <td>
+              <strong>Total</strong>
+            </td>
+            <td />
+            <td />
+            <td className="num" data-testid="storage-total">
+              <strong>{bytes(total)}</strong>
+            </td>
+          </tr>
+        </tbody>
+      </table>
+    </div>
   );
 }
 
@@ -70,7 +72,7 @@ export async function RetentionPanel() {
   const sweep = retention.lastSweepDeleted;
   return (
     <div className="grid grid-2" data-testid="retention-panel">
-      <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+      <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
         <h3>Retention</h3>
         <p>
           Logs are kept <strong data-testid="retention-default">{retention.defaultDays} days</strong>{' '}
@@ -89,26 +91,28 @@ export async function RetentionPanel() {
         {retention.overrides.length === 0 ? (
           <EmptyState title="No per-service retention">Every service follows the default.</EmptyState>
         ) : (
-          <table data-testid="retention-overrides">
-            <thead>
-              <tr>
-                <th>Service</th>
-                <th>Keeps</th>
-              </tr>
-            </thead>
-            <tbody>
-              {retention.overrides.map((o) => (
-                <tr key={o.service}>
-                  <td className="mono">{o.service}</td>
-                  <td className="num">{o.days} days</td>
+          <div className="table-wrap">
+            <table data-testid="retention-overrides">
+              <thead>
+                <tr>
+                  <th>Service</th>
+                  <th>Keeps</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
+              </thead>
+              <tbody>
+                {retention.overrides.map((o) => (
+                  <tr key={o.service}>
+                    <td className="mono">{o.service}</td>
+                    <td className="num">{o.days} days</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         )}
         <RetentionForm services={services} />
       </section>
-      <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12 }}>
+      <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
         <h3>Storage</h3>
         <StorageTable storage={retention.storage} />
       </section>
