@@ -49,6 +49,14 @@ export class CheckpointFile {
     return path.join(this.dir, `${service}.spool.ndjson`);
   }
 
+  /** Services whose producer left a spool here (an interrupted run). */
+  spooledServices(): string[] {
+    return fs
+      .readdirSync(this.dir)
+      .filter((name) => name.endsWith('.spool.ndjson'))
+      .map((name) => name.slice(0, -'.spool.ndjson'.length));
+  }
+
   /** Removes the spools of a finished import (the checkpoint stays, so a rerun knows it is done). */
   removeSpools(): void {
     for (const name of fs.readdirSync(this.dir)) {

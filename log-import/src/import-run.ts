@@ -166,6 +166,9 @@ export async function importFile(options: ImportOptions): Promise<ImportSummary>
       phase,
     });
 
+  // A resumed import reopens the producer of every spool it left: they resend what was not yet stored.
+  for (const service of checkpoints.spooledServices()) producerOf(service);
+
   // The producer's timers do not hold the process open; while reading waits for room, this one does (and reports).
   let phase: ImportProgress['phase'] = 'reading';
   const ticker = setInterval(() => report(phase), 500);

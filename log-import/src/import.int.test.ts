@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import type { Connection } from 'mongoose';
-import { repoRoot, startTestStack, type TestStack } from '@logstream/devstack';
+import { repoRoot, startTestStack, waitFor, type TestStack } from '@logstream/devstack';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
 
 const run = promisify(execFile);
@@ -120,4 +120,31 @@ describe('npm run import (process)', () => {
     const one = await models.Log.findOne({ message: 'ndjson 3' }).lean();
     expect(one).toMatchObject({ service: 'shop', meta: { traceId: 'x', host: 'h1' } });
   }, 300_000);
+
+  it('resumes an interrupted import (Ctrl-C) and still stores every line once', async () => {
+    const file = path.join(dir, 'resume.log');
+    fs.writeFileSync(file, Array.from({ length: 6000 }, (_, i) => `ERROR failure ${i + 1}`).join('\n'));
+    const args = [path.join(repoRoot(), 'log-import', 'dist', 'main.js'), file, '--service', 'resumed'];
+    const spoolArgs = ['--url', stack.apiUrl, '--spool-dir', path.join(dir, 'spool'), '--json'];
+    const child = spawn(process.execPath, [...args, ...spoolArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    await waitFor(
+      async () => (await models.Log.countDocuments({ service: 'resumed' })) > 0,
+      120_000,
+      'nothing stored',
+    );
+    child.kill('SIGINT');
+    expect(await exited).toBe(1);
+    const first = JSON.parse(out.trim()) as { read: number };
+    expect(first.read).toBeGreaterThan(0);
+
+    const { stdout } = await importCli([file, '--service', 'resumed']);
+    const second = JSON.parse(stdout.trim()) as { read: number; pending: number; resumedAfter: number };
+    expect(second.pending).toBe(0);
+    expect(second.resumedAfter + second.read).toBe(6000);
+    expect(await models.Log.countDocuments({ service: 'resumed' })).toBe(6000);
+    expect((await models.Log.distinct('message', { service: 'resumed' })).length).toBe(6000);
+  }, 600_000);
 });
