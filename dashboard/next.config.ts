@@ -6,7 +6,8 @@ import type { NextConfig } from 'next';
  * repo root). mongoose stays a plain Node require on the server instead of being bundled.
  */
 const nextConfig: NextConfig = {
-  serverExternalPackages: ['mongoose', '@node-rs/argon2'],
+  // The importer (dashboard upload) runs from its CommonJS dist, with its own runtime requires (stream-json).
+  serverExternalPackages: ['mongoose', '@node-rs/argon2', '@logstream/log-import'],
   transpilePackages: ['@logstream/shared-types', '@logstream/storage'],
   turbopack: { root: path.join(__dirname, '..') },
   poweredByHeader: false,

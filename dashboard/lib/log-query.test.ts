@@ -90,6 +90,15 @@ describe('text search', () => {
     expect(escapeRegex('(a+)+$')).toBe('\\(a\\+\\)\\+\\$');
   });
 
+  it('matches a traceId exactly, lowercased, and refuses one that is not 32 hex digits', () => {
+    const { search } = parseLogSearch({ traceId: '4BF92F3577B34DA6A3CE929D0E0E4736' }, now);
+    expect(toMongoFilter(search).traceId).toBe('4bf92f3577b34da6a3ce929d0e0e4736');
+    expect(toQueryString(search)).toContain('traceId=4bf92f3577b34da6a3ce929d0e0e4736');
+    const bad = parseLogSearch({ traceId: 'xyz' }, now);
+    expect(bad.search.traceId).toBe('');
+    expect(bad.issues.join()).toMatch(/traceId/);
+  });
+
   it('matches requestId exactly', () => {
     const { search } = parseLogSearch({ requestId: 'req_abc123' }, now);
     expect(toMongoFilter(search).requestId).toBe('req_abc123');

@@ -29,6 +29,8 @@ export interface LogSearch {
   /** Case-insensitive substring of the message (matched literally). */
   q: string;
   requestId: string;
+  /** OpenTelemetry trace id (32 hex digits), matched exactly. */
+  traceId: string;
   limit: number;
   cursor: Cursor | null;
   /** Id of the log whose drawer is open. */
@@ -63,6 +65,10 @@ const fields = {
   to: IsoDate,
   q: z.string().max(200, 'q is longer than 200 characters'),
   requestId: z.string().max(128, 'requestId is longer than 128 characters'),
+  traceId: z
+    .string()
+    .regex(/^[0-9a-fA-F]{32}$/, 'traceId must be 32 hex digits')
+    .transform((id) => id.toLowerCase()),
   limit: z.coerce
     .number()
     .pipe(z.union(PAGE_SIZES.map((n) => z.literal(n)) as unknown as [z.ZodLiteral<number>])),
@@ -142,6 +148,7 @@ export function parseLogSearch(params: RawParams, now: Date): { search: LogSearc
     to,
     q: read('q', getOne(params, 'q'), ''),
     requestId: read('requestId', getOne(params, 'requestId'), ''),
+    traceId: read('traceId', getOne(params, 'traceId'), ''),
     limit: read('limit', getOne(params, 'limit'), DEFAULT_PAGE_SIZE),
     cursor,
     open: read<string | null>('open', getOne(params, 'open'), null),
@@ -161,6 +168,7 @@ export function toMongoFilter(search: LogSearch): MongoFilter {
   else if (search.levels.length > 0 && search.levels.length < LOG_LEVELS.length)
     filter.level = { $in: search.levels };
   if (search.requestId) filter.requestId = search.requestId;
+  if (search.traceId) filter.traceId = search.traceId;
   if (search.q) filter.message = { $regex: escapeRegex(search.q), $options: 'i' };
   return filter;
 }
@@ -201,6 +209,7 @@ export function toQueryString(
   }
   if (s.q) out.set('q', s.q);
   if (s.requestId) out.set('requestId', s.requestId);
+  if (s.traceId) out.set('traceId', s.traceId);
   if (s.limit !== DEFAULT_PAGE_SIZE) out.set('limit', String(s.limit));
   if (s.cursor) out.set('cursor', encodeCursor(s.cursor));
   if (s.open) out.set('open', s.open);

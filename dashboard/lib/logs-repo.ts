@@ -15,6 +15,8 @@ export interface LogRow {
   message: string;
   ts: string;
   requestId?: string;
+  traceId?: string;
+  spanId?: string;
   meta?: Record<string, unknown>;
   receivedAt?: string;
   storedAt?: string;
@@ -36,6 +38,8 @@ export function toRow(doc: LeanLog): LogRow {
     message: doc.message,
     ts: new Date(doc.ts).toISOString(),
     requestId: doc.requestId ?? undefined,
+    traceId: doc.traceId ?? undefined,
+    spanId: doc.spanId ?? undefined,
     meta: doc.meta ? decodeMetaKeys(doc.meta as Record<string, unknown>) : undefined,
     receivedAt: iso(doc.receivedAt),
     storedAt: iso(doc.storedAt),

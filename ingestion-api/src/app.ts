@@ -37,8 +37,10 @@ export function createApp(options: {
   options.before?.(app);
   const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
   for (const route of options.routes) {
-    const middleware: RequestHandler[] = [options.guard(route.access)];
-    if (route.json) middleware.push(requireJson, jsonBody);
+    const middleware: RequestHandler[] = [
+      options.guard(route.access),
+      ...(route.body ?? (route.json ? [requireJson, jsonBody] : [])),
+    ];
     app[route.method](route.path, ...middleware, async (req, res) => {
       const result = await route.handler({
         body: req.body,
@@ -46,11 +48,11 @@ export function createApp(options: {
         query: req.query as Record<string, unknown>,
         headers: req.headers,
         principal: (res.locals as AuthLocals).principal,
+        locals: res.locals,
       });
-      res
-        .status(result.status)
-        .set(result.headers ?? {})
-        .json(result.body);
+      res.status(result.status).set(result.headers ?? {});
+      if (Buffer.isBuffer(result.body)) res.send(result.body);
+      else res.json(result.body);
     });
   }
   app.use((req, _res, next) => next(new AppError('not_found', `no route ${req.method} ${req.path}`)));

@@ -9,6 +9,14 @@ export const ApiConfig = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to bind. Default 0.0.0.0. */
     HOST: z.string().default('0.0.0.0'),
+    /** Completed ingest jobs stay in Redis (payload already dropped by the worker) at most this long. Default 300 s. */
+    JOB_KEEP_COMPLETED_S: z.coerce.number().int().min(0).default(300),
+    /** …and at most this many of them. Default 200. */
+    JOB_KEEP_COMPLETED: z.coerce.number().int().min(0).default(200),
+    /** Failed ingest jobs (their letters are in MongoDB) stay in Redis at most this long. Default 604800 s (7 days). */
+    JOB_KEEP_FAILED_S: z.coerce.number().int().min(0).default(7 * 24 * 60 * 60),
+    /** …and at most this many of them. Default 1000. */
+    JOB_KEEP_FAILED: z.coerce.number().int().min(0).default(1000),
     /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */
     JOB_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
     /** First retry delay of a failed job, doubled each attempt. Default 1000 ms. */

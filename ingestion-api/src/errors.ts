@@ -3,6 +3,7 @@ import type { ErrorCode } from '@logstream/shared-types';
 const STATUS_BY_CODE: Record<ErrorCode, number> = {
   validation_failed: 400,
   invalid_json: 400,
+  invalid_encoding: 400,
   unsupported_media_type: 415,
   payload_too_large: 413,
   too_many_items: 413,

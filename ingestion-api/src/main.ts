@@ -29,8 +29,9 @@ async function main(): Promise<void> {
     defaultJobOptions: {
       attempts: config.JOB_ATTEMPTS,
       backoff: { type: 'exponential', delay: config.JOB_BACKOFF_MS },
-      removeOnComplete: { count: 1000 },
-      removeOnFail: false,
+      // Redis stays bounded: completed jobs briefly (the worker drops their payload), failed ones by age and count.
+      removeOnComplete: { age: config.JOB_KEEP_COMPLETED_S, count: config.JOB_KEEP_COMPLETED },
+      removeOnFail: { age: config.JOB_KEEP_FAILED_S, count: config.JOB_KEEP_FAILED },
     },
   });
   const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX, stateTtlMs: config.STREAM_STATE_TTL_MS });

@@ -3,6 +3,8 @@ import { ackListHandler, ackStateHandler } from './handlers/ack';
 import { controlHandler, faultStateHandler } from './handlers/control';
 import { healthHandler, readyHandler } from './handlers/health';
 import { ingestHandler } from './handlers/ingest';
+import { otlpLogsHandler } from './handlers/otlp-logs';
+import { ingestBody, otlpBody } from './http/body-parsers';
 import { listReplaysHandler, triggerReplayHandler } from './handlers/replays';
 import { queueStatsHandler, snapshotHandler } from './handlers/stats';
 import type { Route } from './http/types';
@@ -29,7 +31,8 @@ export interface RouteDeps {
  */
 export function routes(deps: RouteDeps): Route[] {
   return [
-    { method: 'post', path: '/ingest', handler: ingestHandler(deps), access: 'key', json: true },
+    { method: 'post', path: '/ingest', handler: ingestHandler(deps), access: 'key', body: [ingestBody] },
+    { method: 'post', path: '/v1/logs', handler: otlpLogsHandler(deps), access: 'key', body: [otlpBody] },
     { method: 'get', path: '/ack', handler: ackListHandler(deps.ingest), access: 'key' },
     { method: 'get', path: '/ack/:stream', handler: ackStateHandler(deps.ingest), access: 'key' },
     { method: 'get', path: '/replays', handler: listReplaysHandler(deps.replays), access: 'key' },

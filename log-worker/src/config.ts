@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { envFlag, parseEnv, serviceEnv } from '@logstream/shared-types';
+import {
+  DEFAULT_RETENTION_DAYS,
+  envFlag,
+  parseEnv,
+  RetentionDays,
+  serviceEnv,
+} from '@logstream/shared-types';
 
 /** The worker's whole configuration, read from the environment once at start. */
 export const WorkerConfig = z
@@ -37,6 +43,22 @@ export const WorkerConfig = z
     LIVE_MAX_PER_SEC: z.coerce.number().int().min(0).default(200),
     /** Obey injected faults (crash-worker) set through the API's POST /control. Default true. */
     ENABLE_FAULTS: envFlag(true),
+    /** Days logs are kept unless their service has its own retention (set on the dashboard). Default 14. */
+    RETENTION_DAYS: RetentionDays.default(DEFAULT_RETENTION_DAYS),
+    /** How often the retention sweeper runs (one worker at a time, under a leader lock). Default 600000 ms (10 min). */
+    RETENTION_SWEEP_MS: z.coerce.number().int().min(100).default(600_000),
+    /** Documents deleted per batch by the sweeper. Default 1000. */
+    RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Pause between two delete batches, so ingest writes interleave. Default 100 ms. */
+    RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).default(100),
+    /** Most delete batches per collection and sweep; the rest waits for the next sweep. Default 500. */
+    RETENTION_MAX_BATCHES: z.coerce.number().int().min(1).default(500),
+    /** Dead-letter queue jobs older than this leave Redis once MongoDB holds their letter. Default 604800000 ms (7 days). */
+    DEAD_LETTER_REDIS_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 24 * 60 * 60 * 1000),
   })
   .refine((c) => c.STALLED_INTERVAL_MS < c.LOCK_DURATION_MS, {
     message: 'STALLED_INTERVAL_MS must be below LOCK_DURATION_MS',

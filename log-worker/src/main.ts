@@ -14,7 +14,10 @@ import { WorkerMetrics } from './metrics/worker-metrics';
 import { createIngestProcessor } from './processors/ingest-processor';
 import { LivePublisher } from './realtime/live-publisher';
 import { LogWriter } from './repositories/log-writer';
+import { RetentionRepo } from './repositories/retention-repo';
 import { DeadLetters } from './services/dead-letters';
+import { trimCompletedPayloads } from './services/job-trimmer';
+import { RetentionSweeper } from './services/retention-sweeper';
 import { FaultWatcher } from './services/fault-watcher';
 import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
@@ -75,6 +78,23 @@ async function main(): Promise<void> {
     metrics,
   );
   deadLetters.attach(worker);
+  trimCompletedPayloads(worker, logger.child({ module: 'job-trimmer' }));
+  const retention = new RetentionSweeper(
+    new RetentionRepo(models),
+    models,
+    deadLetterQueue,
+    new LeaderLock(redis, `${config.QUEUE_PREFIX}:retention-sweeper`, 30_000),
+    {
+      defaultDays: config.RETENTION_DAYS,
+      intervalMs: config.RETENTION_SWEEP_MS,
+      batchSize: config.RETENTION_BATCH_SIZE,
+      batchPauseMs: config.RETENTION_BATCH_PAUSE_MS,
+      maxBatchesPerSweep: config.RETENTION_MAX_BATCHES,
+      deadLetterRedisMs: config.DEAD_LETTER_REDIS_MS,
+    },
+    logger.child({ module: 'retention' }),
+  );
+  await retention.start();
   metrics.watchWorker(worker, () => sink.buffered);
   const watcher = new ReplayWatcher(
     ack,
@@ -136,6 +156,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS).unref();
     faults.stop();
+    await retention.stop();
     await watcher.stop();
     await worker.close();
     await sink.close();

@@ -42,4 +42,20 @@ describe('LeaderLock on the real Redis', () => {
     expect(next.holds()).toBe(true);
     expect(await redis.pttl(key)).toBeGreaterThan(3_000);
   });
+
+  it('runs occasional work in one process at a time, and in another once it released the lock', async () => {
+    const a = new LeaderLock(redis, key, 5_000);
+    const b = new LeaderLock(redis, key, 5_000);
+    let release: () => void = () => undefined;
+    const holding = new Promise<void>((resolve) => (release = resolve));
+    const first = a.runExclusive(async () => {
+      await holding;
+      return 'a';
+    });
+    await waitFor(async () => (await redis.exists(key)) === 1, 5_000, 'a never took the lock');
+    expect(await b.runExclusive(async () => 'b')).toEqual({ ran: false });
+    release();
+    expect(await first).toEqual({ ran: true, result: 'a' });
+    expect(await b.runExclusive(async () => 'b')).toEqual({ ran: true, result: 'b' });
+  });
 });

@@ -1,8 +1,12 @@
-import { Redlock, type Lock } from '@sesamecare-oss/redlock';
+import { ExecutionError, Redlock, type Lock } from '@sesamecare-oss/redlock';
 import type { Redis } from 'ioredis';
 
+/** What {@link LeaderLock.runExclusive} did. */
+export type ExclusiveRun<T> = { ran: true; result: T } | { ran: false };
+
 /**
- * Leadership of one background task among the processes of a deployment (the replay watcher, the announcer), on
+ * Leadership of one background task among the processes of a deployment (the replay watcher, the announcer, the
+ * retention sweeper), on
  * redlock: taken with `SET NX PX` and a random value, renewed and released by scripts that first check that value, so a
  * process can never renew or release a lock another one holds. Leadership is sticky: the leader renews it every round
  * and keeps it until it stops or fails to renew in time. A leader checks {@link LeaderLock.holds} (or
@@ -19,7 +23,25 @@ export class LeaderLock {
     private readonly durationMs: number,
   ) {
     // One attempt each round: a process that does not get the lock is simply not the leader this round.
-    this.redlock = new Redlock([redis], { retryCount: 0 });
+    this.redlock = new Redlock([redis], {
+      retryCount: 0,
+      automaticExtensionThreshold: Math.max(100, Math.floor(durationMs / 3)),
+    });
+  }
+
+  /**
+   * For occasional work (the retention sweep): runs `routine` while holding the lock, extended automatically for as
+   * long as it runs and released after it; resolves `{ ran: false }` at once when another process holds it. The
+   * routine's signal aborts if an extension fails: it must stop then.
+   */
+  async runExclusive<T>(routine: (signal: AbortSignal) => Promise<T>): Promise<ExclusiveRun<T>> {
+    try {
+      const result = await this.redlock.using([this.key], this.durationMs, (signal) => routine(signal));
+      return { ran: true, result };
+    } catch (error) {
+      if (error instanceof ExecutionError) return { ran: false };
+      throw error;
+    }
   }
 
   /** Takes the lock if it is free, or renews it if this process holds it; true while this process leads. */

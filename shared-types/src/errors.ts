@@ -4,6 +4,7 @@ import { z } from 'zod';
 export const ERROR_CODES = [
   'validation_failed',
   'invalid_json',
+  'invalid_encoding',
   'unsupported_media_type',
   'payload_too_large',
   'too_many_items',

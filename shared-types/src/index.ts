@@ -11,3 +11,4 @@ export * from './api-keys';
 export * from './dead-letters';
 export * from './ranges';
 export * from './auth';
+export * from './retention';

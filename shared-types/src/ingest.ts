@@ -12,6 +12,8 @@ export type IngestJobData = z.infer<typeof IngestJobData>;
 /** Why one item of a request was refused: its index in the request and one entry per problem. */
 export const ItemRejection = z.object({
   index: z.int().nonnegative(),
+  /** 1-based line of the item in an NDJSON body (blank lines count). */
+  line: z.int().positive().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })),
 });
 export type ItemRejection = z.infer<typeof ItemRejection>;

@@ -54,6 +54,18 @@ export const TimestampInput = z
     return date;
   });
 
+/** A W3C / OpenTelemetry trace id: 32 lowercase hex digits, not all zero (uppercase is lowercased). */
+export const TraceId = z
+  .string()
+  .transform((raw) => raw.toLowerCase())
+  .pipe(z.string().regex(/^(?!0{32})[0-9a-f]{32}$/, 'traceId must be 32 hex digits, not all zero'));
+
+/** A W3C / OpenTelemetry span id: 16 lowercase hex digits, not all zero. */
+export const SpanId = z
+  .string()
+  .transform((raw) => raw.toLowerCase())
+  .pipe(z.string().regex(/^(?!0{16})[0-9a-f]{16}$/, 'spanId must be 16 hex digits, not all zero'));
+
 /** One log as a producer sends it. Unknown fields are refused so that typos are reported, not dropped. */
 export const LogInput = z
   .object({
@@ -68,6 +80,8 @@ export const LogInput = z
     session: SessionId.optional(),
     seq: Seq.optional(),
     requestId: z.string().min(1).max(LIMITS.maxRequestIdLength).optional(),
+    traceId: TraceId.optional(),
+    spanId: SpanId.optional(),
     meta: LogMeta.optional(),
   })
   .strict();
@@ -89,6 +103,8 @@ export const JobLog = z.object({
   message: z.string(),
   ts: z.iso.datetime(),
   requestId: z.string().optional(),
+  traceId: z.string().optional(),
+  spanId: z.string().optional(),
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export type JobLog = z.infer<typeof JobLog>;

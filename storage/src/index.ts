@@ -8,3 +8,4 @@ export * from './models/dead-letter';
 export * from './models/api-key';
 export * from './models/user';
 export * from './users/user-accounts';
+export * from './models/retention';

@@ -5,9 +5,11 @@ import { AckWatermarks } from '@/components/ack-watermarks';
 import { Sparkline } from '@/components/charts/sparkline';
 import { EmptyState } from '@/components/empty-state';
 import { CardSkeleton } from '@/components/skeleton';
+import { UploadForm } from '@/components/upload-form';
 import { compact, percent } from '@/lib/format';
 import { ackStates, overview } from '@/lib/request-data';
 import { requireUser } from '@/lib/session';
+import { RetentionPanel } from './_components/retention-panel';
 
 export const metadata = { title: 'Services' };
 
@@ -88,7 +90,7 @@ async function AckPanel() {
   );
 }
 
-/** `/services`: per-service rates and error ratios (rollups) and ACK watermarks (API). */
+/** `/services`: per-service rates and error ratios (rollups), ACK watermarks (API), retention and storage size. */
 export default async function ServicesPage() {
   await requireUser();
   return (
@@ -119,6 +121,23 @@ export default async function ServicesPage() {
         <Suspense fallback={<CardSkeleton height={160} />}>
           <AckPanel />
         </Suspense>
+      </section>
+      <section>
+        <div className="card-head">
+          <h2>Retention and storage</h2>
+        </div>
+        <Suspense fallback={<CardSkeleton height={200} />}>
+          <RetentionPanel />
+        </Suspense>
+      </section>
+      <section className="card">
+        <div className="card-head">
+          <h2>Import a log file</h2>
+          <span className="faint" style={{ fontSize: 12 }}>
+            same as npm run import · admin only once roles exist
+          </span>
+        </div>
+        <UploadForm />
       </section>
     </>
   );

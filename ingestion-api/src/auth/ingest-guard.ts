@@ -1,5 +1,4 @@
-import express, { type RequestHandler } from 'express';
-import { LIMITS } from '@logstream/shared-types';
+import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
 import { presentedKey } from './credentials';
@@ -11,14 +10,16 @@ import { servicesOf } from './services-of';
 export type IngestLocals = AuthLocals;
 
 /**
- * The middleware chain in front of `POST /ingest`: authenticate the key (401), spend one rate-limit token per request
- * (429), parse the JSON body, and refuse logs of another service than the key's (403). The route's own JSON parser
- * then finds the body already read and passes it on.
+ * The middleware chain in front of an ingest route (`POST /ingest`, `POST /v1/logs`): authenticate the key (401),
+ * spend one rate-limit token per request (429), parse the body with the route's parser (`body`, which maps every
+ * format to LogStream items), and refuse logs of another service than the key's (403). The route's own parser then
+ * finds the body already read and passes it on.
  */
 export function ingestGuard(options: {
   authenticator: KeyAuthenticator;
   authRequired: boolean;
   limiter?: IngestRateLimiter;
+  body: RequestHandler;
 }): RequestHandler[] {
   const authenticate: RequestHandler = async (req, res, next) => {
     if (!options.authRequired) return next();
@@ -64,6 +65,5 @@ export function ingestGuard(options: {
     next();
   };
 
-  const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
-  return [authenticate, rateLimit, jsonBody, enforceService];
+  return [authenticate, rateLimit, options.body, enforceService];
 }

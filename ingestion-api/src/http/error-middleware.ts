@@ -5,8 +5,24 @@ import { LIMITS } from '@logstream/shared-types';
 import { AppError } from '../errors';
 
 /** body-parser's errors carry a `type`; map the ones a client causes to our codes. */
-function fromBodyParser(error: { type?: string; message?: string }): AppError | undefined {
+function fromBodyParser(error: {
+  type?: string;
+  message?: string;
+  code?: string;
+  status?: number;
+}): AppError | undefined {
+  // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR …) reach us with status 400 and no type: a body that is not what its
+  // Content-Encoding claims.
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return new AppError(
+      'invalid_encoding',
+      `request body does not match its Content-Encoding: ${error.message ?? error.code}`,
+    );
+  }
   switch (error.type) {
+    case 'request.size.invalid':
+    case 'request.aborted':
+      return new AppError('invalid_encoding', error.message ?? 'request body is incomplete');
     case 'entity.too.large':
       return new AppError('payload_too_large', `request body is larger than ${LIMITS.maxBodyBytes} bytes`, {
         limitBytes: LIMITS.maxBodyBytes,

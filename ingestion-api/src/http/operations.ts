@@ -9,6 +9,7 @@ import { BOARD_PATH, queueBoard } from '../board/queue-board';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { httpMetrics } from '../metrics/http-metrics';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
+import { ingestBody, otlpBody } from './body-parsers';
 import type { Access } from './types';
 
 /** Everything the operational middleware needs, built in main.ts. */
@@ -47,7 +48,7 @@ export function routeGuard(deps: Pick<OperationsDeps, 'authenticator' | 'authReq
 
 /**
  * Mounts, before the route table: CORS for the dashboard, request metrics and `GET /metrics` (public), the admin guard in
- * front of the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest`.
+ * front of the BullMQ board, and the key / rate-limit / service guard in front of `POST /ingest` and `POST /v1/logs`.
  * Pass as `createApp({ before: (app) => mountOperations(app, deps) })`.
  */
 export function mountOperations(app: Express, deps: OperationsDeps): void {
@@ -86,12 +87,12 @@ export function mountOperations(app: Express, deps: OperationsDeps): void {
     queueBoard(deps.queues),
   );
 
-  app.post(
-    '/ingest',
-    ...ingestGuard({
-      authenticator: deps.authenticator,
-      authRequired: deps.authRequired,
-      limiter: deps.limiter,
-    }),
-  );
+  const ingestAuth = {
+    authenticator: deps.authenticator,
+    authRequired: deps.authRequired,
+    limiter: deps.limiter,
+  };
+  app.post('/ingest', ...ingestGuard({ ...ingestAuth, body: ingestBody }));
+  // OTLP/HTTP exporters send the same keys, as a header configured on the exporter.
+  app.post('/v1/logs', ...ingestGuard({ ...ingestAuth, body: otlpBody }));
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RequestHandler } from 'express';
 import type { Principal } from '../auth/key-authenticator';
 
 /** What a handler sees of a request. */
@@ -9,11 +10,14 @@ export interface HandlerRequest {
   headers: IncomingHttpHeaders;
   /** Who is asking; undefined when the route is open (public, or AUTH_REQUIRED=false). */
   principal?: Principal;
+  /** What middleware in front left for the handler (e.g. `BodyLocals` of http/body-parsers.ts). */
+  locals: Record<string, unknown>;
 }
 
 /** What a handler answers; the adapter writes it as JSON. */
 export interface HandlerResponse {
   status: number;
+  /** Written as JSON, or as is when it is a Buffer (set `Content-Type` in `headers` then). */
   body: unknown;
   headers?: Record<string, string>;
 }
@@ -33,4 +37,6 @@ export interface Route {
   access: Access;
   /** Only `application/json` bodies (415 otherwise). */
   json?: boolean;
+  /** Own body parsing instead of `json` (ingest formats). */
+  body?: RequestHandler[];
 }

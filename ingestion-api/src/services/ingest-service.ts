@@ -31,6 +31,8 @@ export function toJobData(batchId: string, receivedAt: Date, valid: ValidItem[])
     message: log.message,
     ts: (log.timestamp ?? receivedAt).toISOString(),
     ...(log.requestId !== undefined && { requestId: log.requestId }),
+    ...(log.traceId !== undefined && { traceId: log.traceId }),
+    ...(log.spanId !== undefined && { spanId: log.spanId }),
     ...(log.meta !== undefined && { meta: log.meta }),
   }));
   return { batchId, receivedAt: receivedAt.toISOString(), logs };

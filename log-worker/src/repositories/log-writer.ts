@@ -55,6 +55,8 @@ function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogD
   if (log.seq !== undefined) doc.seq = log.seq;
   if (log.fp !== undefined) doc.fp = log.fp;
   if (log.requestId !== undefined) doc.requestId = log.requestId;
+  if (log.traceId !== undefined) doc.traceId = log.traceId;
+  if (log.spanId !== undefined) doc.spanId = log.spanId;
   if (log.meta !== undefined) doc.meta = encodeMetaKeys(log.meta);
   return doc;
 }

@@ -4,6 +4,7 @@ import { deadLetterModel } from './dead-letter';
 import { flushJournalModel } from './flush-journal';
 import { logModel } from './log';
 import { replayModel } from './replay';
+import { retentionOverrideModel, retentionStatusModel } from './retention';
 import { rollupModel } from './rollup';
 import { userModel } from './user';
 
@@ -17,6 +18,8 @@ export function createModels(connection: Connection) {
     FlushJournal: flushJournalModel(connection),
     ApiKey: apiKeyModel(connection),
     User: userModel(connection),
+    RetentionOverride: retentionOverrideModel(connection),
+    RetentionStatus: retentionStatusModel(connection),
   };
 }
 export type Models = ReturnType<typeof createModels>;

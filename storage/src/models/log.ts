@@ -24,6 +24,9 @@ export const logSchema = new Schema(
     receivedAt: { type: Date, required: true },
     storedAt: { type: Date, required: true },
     requestId: { type: String },
+    /** OpenTelemetry trace and span of the log (32 / 16 lowercase hex digits), when the client sent them. */
+    traceId: { type: String },
+    spanId: { type: String },
     meta: { type: Schema.Types.Mixed },
     batchId: { type: String, required: true },
     /** `writer:flush` that first stored this log; lets a re-delivery finish that flush's rollup increments. */
@@ -36,6 +39,7 @@ logSchema.index({ ts: -1 });
 logSchema.index({ service: 1, ts: -1 });
 logSchema.index({ level: 1, ts: -1 });
 logSchema.index({ requestId: 1 });
+logSchema.index({ traceId: 1 });
 logSchema.index({ stream: 1, session: 1, seq: 1 });
 logSchema.index({ flushRef: 1 });
 

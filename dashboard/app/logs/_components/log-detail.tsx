@@ -22,6 +22,12 @@ export async function LogDetail({ log }: { log: LogRow }) {
           <span className="mono muted">{log.ts.replace('T', ' ').replace('Z', ' UTC')}</span>
         </div>
         <h3 style={{ fontSize: 17, wordBreak: 'break-word' }}>{log.message}</h3>
+        {log.traceId && (
+          <div className="mono faint" data-testid="trace-ids">
+            trace {log.traceId}
+            {log.spanId && ` · span ${log.spanId}`}
+          </div>
+        )}
         <div className="row">
           <CopyButton text={json} />
           <Link className="btn small" href={permalinkOf(log.id)} data-testid="permalink">
@@ -33,6 +39,15 @@ export async function LogDetail({ log }: { log: LogRow }) {
               href={`/logs?range=7d&requestId=${encodeURIComponent(log.requestId)}`}
             >
               Search request
+            </Link>
+          )}
+          {log.traceId && (
+            <Link
+              className="btn small"
+              href={`/logs?range=7d&traceId=${encodeURIComponent(log.traceId)}`}
+              data-testid="trace-link"
+            >
+              Logs of this trace
             </Link>
           )}
         </div>

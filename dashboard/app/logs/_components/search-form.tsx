@@ -37,6 +37,16 @@ export function SearchForm({ search, services }: { search: LogSearch; services: 
             data-testid="search-request-id"
           />
         </label>
+        <label className="field" style={{ flex: '1 1 180px' }}>
+          Trace id
+          <input
+            name="traceId"
+            defaultValue={search.traceId}
+            placeholder="32 hex digits"
+            className="mono"
+            data-testid="search-trace-id"
+          />
+        </label>
         <label className="field" style={{ flex: '0 0 90px' }}>
           Page size
           <select name="limit" defaultValue={String(search.limit)}>
