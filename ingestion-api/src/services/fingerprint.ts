@@ -12,6 +12,8 @@ export function fingerprintLog(log: LogInput): string {
     log.message,
     log.timestamp?.getTime() ?? null,
     log.requestId ?? null,
+    log.traceId ?? null,
+    log.spanId ?? null,
     log.meta ?? null,
   ];
   return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
