@@ -79,6 +79,12 @@ describe('AckStore on the real Redis', () => {
     const resent = received(await store.receive('pay', items(span(3, 7))));
     expect(resent.verdicts).toEqual(['duplicate', 'resent', 'resent', 'resent', 'duplicate']);
     expect(resent.state.replay).toEqual([[4, 6]]);
+    // Taken once: a producer answering the same replay again while that copy is on its way floods nothing.
+    const again = received(await store.receive('pay', items(span(4, 6))));
+    expect(again.verdicts).toEqual(['duplicate', 'duplicate', 'duplicate']);
+    // Unless that copy was lost too (its job vanished): then the next one is taken.
+    await store.forgetRetaken('pay', [[5, 5]]);
+    expect(received(await store.receive('pay', items([5]))).verdicts).toEqual(['resent']);
     expect(await store.isPersisted('pay', 4, 6)).toBe(false);
     await store.persist('pay', [4, 5, 6]);
     expect(await store.isPersisted('pay', 4, 6)).toBe(true);

@@ -9,6 +9,7 @@ import {
 } from '@logstream/shared-types';
 import { activeSpacesKey, openSpacesKey, scriptKeys, spaceKeys, type SpaceKeys } from './keys';
 import { defineScript, type ScriptCall } from '@logstream/runtime';
+import { FORGET_RETAKEN_SCRIPT } from './scripts/forget-retaken';
 import { MARK_LOST_SCRIPT } from './scripts/mark-lost';
 import { PERSIST_SCRIPT } from './scripts/persist';
 import { READ_STATE_SCRIPT } from './scripts/read-state';
@@ -92,6 +93,7 @@ export class AckStore {
   private readonly persistScript: ScriptCall;
   private readonly readStateScript: ScriptCall;
   private readonly markLostScript: ScriptCall;
+  private readonly forgetRetakenScript: ScriptCall;
 
   constructor(
     private readonly redis: Redis,
@@ -103,6 +105,7 @@ export class AckStore {
     this.persistScript = defineScript(redis, 'logstreamAckPersist', PERSIST_SCRIPT);
     this.readStateScript = defineScript(redis, 'logstreamAckReadState', READ_STATE_SCRIPT);
     this.markLostScript = defineScript(redis, 'logstreamAckMarkLost', MARK_LOST_SCRIPT);
+    this.forgetRetakenScript = defineScript(redis, 'logstreamAckForgetRetaken', FORGET_RETAKEN_SCRIPT);
   }
 
   private keys(space: string): SpaceKeys {
@@ -232,6 +235,15 @@ export class AckStore {
     const stored = parseMembers(persisted);
     const ranges = parseMembers(received).flatMap((range) => subtractRanges(range, stored));
     return { ranges, touchedAt: Number(touched ?? 0) };
+  }
+
+  /**
+   * Forgets that seqs were taken again for a replay (their copy was lost too: its job vanished), so that the next copy
+   * the producer sends is taken rather than counted as a duplicate of the lost one.
+   */
+  async forgetRetaken(space: string, ranges: SeqRange[]): Promise<void> {
+    if (ranges.length === 0) return;
+    await this.forgetRetakenScript(scriptKeys(this.keys(space)), ranges.flat());
   }
 
   /** Opens a replay range: the producer is asked to resend it, and the API takes those seqs again. */

@@ -7,6 +7,7 @@ export interface SpaceKeys {
   fingerprints: string;
   replay: string;
   lost: string;
+  retaken: string;
   requested: string;
   gapAges: string;
 }
@@ -22,6 +23,7 @@ export function spaceKeys(prefix: string, space: string): SpaceKeys {
     fingerprints: `${base}:fingerprints`,
     replay: `${base}:replay`,
     lost: `${base}:lost`,
+    retaken: `${base}:retaken`,
     requested: `${base}:requested`,
     gapAges: `${base}:gap-ages`,
   };
@@ -37,6 +39,7 @@ export function scriptKeys(keys: SpaceKeys): string[] {
     keys.fingerprints,
     keys.replay,
     keys.lost,
+    keys.retaken,
     keys.requested,
     keys.gapAges,
   ];

@@ -78,7 +78,13 @@ export function applyAckState(buffer: PendingBuffer, state: AckState, ctx: AckCo
   // answer it, e.g. it was offline): sent again, and the server takes them.
   const lost = buffer
     .inRanges(clipBelow(state.lost, floor))
-    .filter((entry) => entry.state !== 'queued' && entry.state !== 'inflight');
+    .filter(
+      (entry) =>
+        entry.state !== 'queued' &&
+        entry.state !== 'inflight' &&
+        ctx.now - entry.lastSentAt >= resendCooldown(entry, ctx.replayCooldownMs, ctx.replayCooldownMaxMs),
+    )
+    .slice(0, Math.max(0, ctx.replayBudget - effects.resentReplay));
   effects.resentLost = buffer.requeue(lost.map((entry) => entry.seq));
   if (ctx.authoritative) {
     const forgotten: number[] = [];

@@ -275,7 +275,7 @@ export class Producer extends EventEmitter {
       authoritative,
     });
     const resent = countAckEffects(this.counters, effects);
-    this.replayBudget.take(effects.resentReplay);
+    this.replayBudget.take(effects.resentReplay + effects.resentLost);
     if (state.ackTill > this.counters.ackTill) {
       this.counters.ackTill = state.ackTill;
       this.emit('ack', state);

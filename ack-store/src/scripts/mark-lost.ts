@@ -13,6 +13,8 @@ export const MARK_LOST_SCRIPT = {
   lua: `${INTERVAL_SET_LUA}${SPACE_KEYS_LUA}
 local from, to, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREM', replayKey, intervalMember(from, to))
+-- A copy taken for the replay and lost again must not block a later one.
+removeInterval(retakenKey, from, to)
 local marked, cursor = 0, from
 while cursor <= to do
   local storedFrom, storedTo = intervalHolding(persistedKey, cursor)

@@ -5,7 +5,7 @@ import { STATE_REPLY_LUA } from './state-reply';
 /**
  * Marks ranges of seqs durably stored in a sequence space. Stored implies received, so this also rebuilds state that
  * Redis lost (the worker's marks after a restart, the replay watcher's database checks). A stored range is no longer
- * lost, and its fingerprints are no longer needed.
+ * lost, no longer awaited again, and its fingerprints are no longer needed.
  *
  * KEYS: the space's keys (see space-keys-lua.ts).
  * ARGV[1] now (ms), ARGV[2] state lifetime after a change (ms), ARGV[3..] pairs of (from, to).
@@ -17,11 +17,13 @@ export const PERSIST_SCRIPT = {
 local now, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2])
 local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
 local anyLost = redis.call('EXISTS', lostKey) == 1
+local anyRetaken = redis.call('EXISTS', retakenKey) == 1
 for argIndex = 3, #ARGV, 2 do
   local from, to = tonumber(ARGV[argIndex]), tonumber(ARGV[argIndex + 1])
   addInterval(persistedKey, from, to)
   addInterval(receivedKey, from, to)
   if anyLost then removeInterval(lostKey, from, to) end
+  if anyRetaken then removeInterval(retakenKey, from, to) end
   local fields = {}
   for seq = from, to do
     table.insert(fields, seqText(seq))

@@ -10,7 +10,8 @@ import { STATE_REPLY_LUA } from './state-reply';
  * ARGV[4..] pairs of (seq, content fingerprint), one per numbered item in request order.
  *
  * Verdicts, one per item: `new` (first time seen: enqueue), `resent` (an open replay or a lost range covers it: its
- * earlier copy was lost, enqueue), `verify` (already stored, or received with no fingerprint on record: enqueue, the
+ * earlier copy was lost, enqueue — once: further copies while that one is on its way are duplicates, so a producer
+ * answering a replay again and again never floods the queue), `verify` (already stored, or received with no fingerprint on record: enqueue, the
  * worker compares it with the stored copy and keeps both if they differ), `duplicate` (in flight with the same
  * fingerprint: acknowledge, do not enqueue), `conflict` (in flight with another fingerprint: refuse).
  *
@@ -67,7 +68,9 @@ for index, item in ipairs(items) do
     verdict = 'verify'
   elseif holds(receivedKey, seq) then
     local known = redis.call('HGET', fingerprintsKey, field)
-    if awaitedAgain(seq) then verdict = 'resent'
+    if awaitedAgain(seq) and not holds(retakenKey, seq) then
+      verdict = 'resent'
+      addInterval(retakenKey, seq, seq)
     elseif not known then verdict = 'verify'
     elseif known == fingerprint then verdict = 'duplicate'
     else verdict = 'conflict' end

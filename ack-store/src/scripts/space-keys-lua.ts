@@ -8,12 +8,13 @@
  *   KEYS[5] fingerprints hash: seq → content fingerprint, for seqs received and not yet stored
  *   KEYS[6] replay       sorted set of open replay ranges: member "from-to", score = from
  *   KEYS[7] lost         interval set of seqs given up as lost
- *   KEYS[8] requested    hash: replay member → ms when first reported to a producer
- *   KEYS[9] gap ages     hash: gap start → ms when the replay watcher first saw the gap
+ *   KEYS[8] retaken      interval set of seqs taken again for an open replay or lost range, not yet stored
+ *   KEYS[9] requested    hash: replay member → ms when first reported to a producer
+ *   KEYS[10] gap ages    hash: gap start → ms when the replay watcher first saw the gap
  */
 export const SPACE_KEYS_LUA = `
 local stateKey, receivedKey, persistedKey, inflightKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local fingerprintsKey, replayKey, lostKey = KEYS[5], KEYS[6], KEYS[7]
+local fingerprintsKey, replayKey, lostKey, retakenKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 -- Every key of the space lives on for ttlMs after its last change, so idle spaces leave Redis by themselves.
 local function refreshExpiry(ttlMs)
@@ -22,4 +23,4 @@ end
 `;
 
 /** Number of KEYS of every per-space script. */
-export const SPACE_KEY_COUNT = 9;
+export const SPACE_KEY_COUNT = 10;

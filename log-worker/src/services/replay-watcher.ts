@@ -177,6 +177,8 @@ export class ReplayWatcher {
     // should some be stored after all, the resend is a repeat, stored once, and still completes the request.
     const cutoff = Math.min(now, oldestPendingAt ?? now) - this.options.replayAfterMs;
     const lost = await this.ack.unstoredInFlight(space, cutoff);
+    // Copies taken for a replay whose job was lost as well: the next copy must be taken again.
+    await this.ack.forgetRetaken(space, lost);
     // Backstop: nothing pending and the space quiet, yet received seqs are not stored and no in-flight record says
     // so (Redis lost part of its data): ask for them by the received and persisted sets.
     if (oldestPendingAt === undefined && state.persistedTill < state.highestSeq) {
