@@ -27,6 +27,9 @@ export class LeaderLock {
       retryCount: 0,
       automaticExtensionThreshold: Math.max(100, Math.floor(durationMs / 3)),
     });
+    // Redlock also emits every refused attempt (the lock held by another process) as an 'error' event; without a
+    // listener that would crash the process. The outcome reaches the caller as a result instead.
+    this.redlock.on('error', () => undefined);
   }
 
   /**
