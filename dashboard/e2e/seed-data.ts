@@ -1,4 +1,4 @@
-import { encodeMetaKeys, minuteOf, rollupId, type Models } from '@logstream/storage';
+import { encodeMetaKeys, hourOf, minuteOf, rollupBucketFields, rollupId, type Models } from '@logstream/storage';
 import type { LogLevel } from '@logstream/shared-types';
 
 /** What {@link seedDashboardData} wrote, so tests can assert against known values. */
@@ -88,6 +88,7 @@ export async function seedDashboardData(
       message,
       ts,
       minute: minuteOf(ts),
+      hour: hourOf(ts),
       receivedAt: new Date(ts.getTime() + 20),
       storedAt: new Date(ts.getTime() + 45),
       ...(requestId ? { requestId } : {}),
@@ -126,15 +127,13 @@ export async function seedDashboardData(
 
   const rollups = new Map<
     string,
-    { _id: string; minute: Date; service: string; level: string; count: number; hw: object }
+    { _id: string; minute: Date; hour: Date; service: string; level: string; count: number; hw: object }
   >();
   for (const doc of docs) {
     const id = rollupId(doc.minute as Date, doc.service as string, doc.level as string);
     const bucket = rollups.get(id) ?? {
       _id: id,
-      minute: doc.minute as Date,
-      service: doc.service as string,
-      level: doc.level as string,
+      ...rollupBucketFields(doc.minute as Date, doc.service as string, doc.level as string),
       count: 0,
       hw: {},
     };

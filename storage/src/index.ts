@@ -5,3 +5,7 @@ export * from './models/rollup';
 export * from './models/index';
 export * from './models/replay';
 export * from './models/dead-letter';
+export * from './search/rollup-reader';
+export * from './search/log-search';
+export * from './models/rollup-hour';
+export * from './search/hour-rollups';
