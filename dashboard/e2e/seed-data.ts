@@ -1,4 +1,11 @@
-import { encodeMetaKeys, hourOf, minuteOf, rollupBucketFields, rollupId, type Models } from '@logstream/storage';
+import {
+  encodeMetaKeys,
+  hourOf,
+  minuteOf,
+  rollupBucketFields,
+  rollupId,
+  type Models,
+} from '@logstream/storage';
 import type { LogLevel } from '@logstream/shared-types';
 
 /** What {@link seedDashboardData} wrote, so tests can assert against known values. */
