@@ -1,6 +1,6 @@
 import type { Models } from '../models/index';
 import { dayOf, hourRollupId } from '../models/rollup-hour';
-import { hoursBetween, type RollupBucket, type RollupReader } from './rollup-reader';
+import { hoursBetween, minuteRollupReader, type RollupBucket, type RollupReader } from './rollup-reader';
 
 const HOUR = 3_600_000;
 const MINUTE = 60_000;
@@ -61,6 +61,9 @@ export async function compactHour(models: Models, hourMs: number, now = new Date
   return total;
 }
 
+/** Minutes after a compaction read one by one; beyond this the hour's minute rollups are read at once. */
+const TAIL_MINUTES_MAX = 3;
+
 /**
  * A {@link RollupReader} over the compacted hours: an hour's minute counts come from its `minutes` document (one
  * `_id` lookup, the one lookup every backend serves from an index), plus the minutes after its `upTo` read from
@@ -88,6 +91,12 @@ export function compactedReader(
     const end = Math.min(hourMs + HOUR, Math.floor(now().getTime() / MINUTE) * MINUTE + MINUTE);
     const rest: number[] = [];
     for (let m = new Date(doc.upTo).getTime(); m < end; m += MINUTE) rest.push(m);
+    if (rest.length > TAIL_MINUTES_MAX) {
+      // The compactor is behind (or stopped): one lookup of the whole hour beats many of single minutes.
+      const upTo = new Date(doc.upTo).getTime();
+      for (const row of await fallback(hourMs)) if (row.minute.getTime() >= upTo) out.push(row);
+      return out;
+    }
     const tails = await Promise.all(
       rest.map((m) =>
         models.Rollup.find(
@@ -130,6 +139,7 @@ export async function hourBuckets(
   const days = [...new Set([...whole].map((h) => dayOf(new Date(h)).getTime()))];
   const out: RollupBucket[] = [];
   const done = new Set<number>();
+  const seen = new Set<number>();
   for (let i = 0; i < days.length; i += DAYS_AT_ONCE) {
     const chunk = await Promise.all(
       days
@@ -144,6 +154,7 @@ export async function hourBuckets(
     for (const rows of chunk)
       for (const row of rows) {
         const hour = new Date(row.hour).getTime();
+        seen.add(hour);
         if (!whole.has(hour) || new Date(row.upTo).getTime() < hour + HOUR) continue;
         done.add(hour);
         for (const [key, count] of Object.entries(row.counts ?? {})) {
@@ -153,9 +164,12 @@ export async function hourBuckets(
       }
   }
   const missing = hours.filter((h) => !done.has(h));
+  // A whole hour with no totals document was never compacted (nor its minutes document written): its minute rollups
+  // are read directly, one lookup (empty and cheap for an hour without logs). Partial hours go through `read`.
+  const raw = minuteRollupReader(models);
   for (let i = 0; i < missing.length; i += 8) {
     const chunk = missing.slice(i, i + 8);
-    const perHour = await Promise.all(chunk.map((h) => read(h)));
+    const perHour = await Promise.all(chunk.map((h) => (whole.has(h) && !seen.has(h) ? raw(h) : read(h))));
     chunk.forEach((hour, index) => {
       const sums = new Map<string, RollupBucket>();
       for (const row of perHour[index] ?? []) {

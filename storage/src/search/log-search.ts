@@ -49,7 +49,7 @@ export interface SearchPage {
 export const PAGE_SORT = { ts: -1, _id: -1 } as const;
 
 /** Most logs a text search reads for one page before it reports how far back it got. */
-export const TEXT_SCAN_BUDGET = 5_000;
+export const TEXT_SCAN_BUDGET = 2_000;
 
 /** Buckets fetched at once while walking back. */
 const BUCKETS_AT_ONCE = 8;
@@ -58,7 +58,7 @@ const BUCKETS_AT_ONCE = 8;
 export const WHOLE_HOUR_MAX = 500;
 
 /** Candidates a text search reads in one round of parallel lookups. */
-const TEXT_BATCH = 1_000;
+const TEXT_BATCH = 500;
 
 /** Ranges longer than this are counted per hour. */
 export const LONG_RANGE_MS = 6 * 3_600_000;
