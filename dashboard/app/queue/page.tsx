@@ -4,6 +4,7 @@ import { QueueLive } from '@/components/queue-live';
 import { config } from '@/lib/config';
 import { dateTimeOf } from '@/lib/format';
 import { queueStats } from '@/lib/request-data';
+import { BoardLink } from '@/components/board-link';
 
 export const metadata = { title: 'Queue' };
 
@@ -35,9 +36,7 @@ export default function QueuePage() {
           <h1>Queue</h1>
           <p>The BullMQ ingest queue between the API and the workers</p>
         </div>
-        <a className="btn" href={boardUrl} target="_blank" rel="noreferrer" data-testid="board-link">
-          Open BullMQ board ↗
-        </a>
+        <BoardLink href={boardUrl}>Open BullMQ board ↗</BoardLink>
       </header>
       <Suspense fallback={<CardSkeleton height={260} />}>
         <QueueWidget apiUrl={publicApiUrl} />
