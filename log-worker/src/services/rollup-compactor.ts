@@ -24,6 +24,7 @@ export class RollupCompactor {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
   private revisitOffset = 1;
+  private firstPass = true;
 
   constructor(
     private readonly models: Models,
@@ -60,7 +61,13 @@ export class RollupCompactor {
       new Date(last.upTo).getTime() < currentHour ||
       (new Date(last.compactedAt).getTime() < settled && now.getTime() >= settled);
     if (due) await compactHour(this.models, lastHour, now);
-    await compactHour(this.models, lastHour - this.revisitOffset * HOUR, now);
-    this.revisitOffset = this.revisitOffset >= this.options.revisitHours ? 1 : this.revisitOffset + 1;
+    // The first pass covers the whole last day, so that a fresh store (or one after a pause) has every recent hour
+    // compacted, empty ones included, from the start: readers then need one lookup per day for them.
+    const older = this.firstPass ? Math.min(24, this.options.revisitHours) : 1;
+    this.firstPass = false;
+    for (let i = 0; i < older; i++) {
+      await compactHour(this.models, lastHour - this.revisitOffset * HOUR, now);
+      this.revisitOffset = this.revisitOffset >= this.options.revisitHours ? 1 : this.revisitOffset + 1;
+    }
   }
 }

@@ -108,7 +108,7 @@ export function compactedReader(
     for (const rows of tails) for (const row of rows) out.push({ ...row, minute: new Date(row.minute) });
     return out;
   };
-  return (hourMs) => {
+  const reader: RollupReader = (hourMs) => {
     let read = memo.get(hourMs);
     if (!read) {
       read = readHour(hourMs);
@@ -117,6 +117,8 @@ export function compactedReader(
     }
     return read;
   };
+  reader.raw = fallback;
+  return reader;
 }
 
 /** Days read at once by {@link hourBuckets}. */
@@ -166,7 +168,7 @@ export async function hourBuckets(
   const missing = hours.filter((h) => !done.has(h));
   // A whole hour with no totals document was never compacted (nor its minutes document written): its minute rollups
   // are read directly, one lookup (empty and cheap for an hour without logs). Partial hours go through `read`.
-  const raw = minuteRollupReader(models);
+  const raw = read.raw ?? minuteRollupReader(models);
   for (let i = 0; i < missing.length; i += 8) {
     const chunk = missing.slice(i, i + 8);
     const perHour = await Promise.all(chunk.map((h) => (whole.has(h) && !seen.has(h) ? raw(h) : read(h))));
