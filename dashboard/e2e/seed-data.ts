@@ -1,6 +1,8 @@
 import {
+  compactHour,
   encodeMetaKeys,
   hourOf,
+  hoursBetween,
   minuteOf,
   rollupBucketFields,
   rollupId,
@@ -148,6 +150,10 @@ export async function seedDashboardData(
     rollups.set(id, bucket);
   }
   await models.Rollup.insertMany([...rollups.values()], { ordered: false });
+  // What the worker's rollup compactor keeps: every hour of the last day summed (empty ones too), the current one up
+  // to the current minute. Searches read these instead of the minute rollups.
+  for (const hour of hoursBetween(new Date(now.getTime() - 25 * 3_600_000), new Date(now.getTime() + 60_000)))
+    await compactHour(models, hour, now);
 
   const ago = (ms: number) => new Date(now.getTime() - ms);
   await models.Replay.insertMany([

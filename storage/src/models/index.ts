@@ -23,12 +23,13 @@ export async function ensureIndexes(models: Models): Promise<void> {
 }
 
 /**
- * Top-level fields the product looks documents up by equality, per collection (`_id` everywhere). On MongoDB the
+ * Top-level fields the product looks documents up by equality, per collection (`_id` everywhere; `stream` for the
+ * replay watcher's and the simulator's per-stream checks). On MongoDB the
  * indexes above serve them; the FerretDB/PostgreSQL tuning in devstack mirrors each as a GIN expression index, the
  * only kind PostgreSQL can use for the containment test FerretDB pushes down.
  */
 export const EQUALITY_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
-  logs: ['_id', 'minute', 'hour', 'requestId', 'flushRef'],
+  logs: ['_id', 'minute', 'hour', 'requestId', 'flushRef', 'stream'],
   rollups_minute: ['_id', 'hour'],
   rollups_hour: ['_id', 'day'],
   replays: ['_id'],
