@@ -5,7 +5,9 @@ export default function NotFound() {
   return (
     <section className="card">
       <h1>Not found</h1>
-      <p className="muted">Nothing lives at this address. The log may have been swept by retention.</p>
+      <p className="muted">
+        There is no page at this address. Check the link, or start from one of the pages above.
+      </p>
       <Link href="/logs" className="btn">
         Search logs
       </Link>

@@ -1,14 +1,22 @@
 import type { AckState } from '@logstream/shared-types';
+import { streamHealth } from '@/lib/format';
 
 /** A stream's watermarks as one bar: persisted ≤ acked ≤ highest, with missing and replay ranges marked. */
 export function AckWatermarks({ ack }: { ack: AckState }) {
   const max = Math.max(1, ack.highestSeq);
+  const health = streamHealth(ack);
   const pct = (n: number) => `${Math.min(100, (n / max) * 100).toFixed(2)}%`;
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 6 }} data-testid="ack-stream">
       <div className="spread">
         <span className="mono">{ack.stream}</span>
-        <span className={`badge ${ack.status === 'ok' ? 'ok' : 'warn'}`}>{ack.status}</span>
+        <span
+          className={`badge${health.tone === 'neutral' ? '' : ` ${health.tone}`}`}
+          title={health.title}
+          data-testid="stream-health"
+        >
+          {health.label}
+        </span>
       </div>
       <div
         style={{

@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { useEffect, useRef, useState } from 'react';
 import type { LiveLog, LogLevel } from '@logstream/shared-types';
 import { timeOf } from '@/lib/format';
+import { mergeLiveRows } from '@/lib/live-rows';
 import { liveSocket, useLiveEvent, useLiveStatus } from '@/lib/live-socket';
 
 const LEVELS: LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
@@ -51,7 +52,7 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
     );
     for (let i = 0; i < wanted.length; i += 1) arrivals.current.push(now);
     if (pausedRef.current || wanted.length === 0) return;
-    setRows((previous) => [...wanted.reverse(), ...previous].slice(0, MAX_ROWS));
+    setRows((previous) => mergeLiveRows(previous, wanted, MAX_ROWS));
   });
 
   const toggle = <T,>(list: T[], value: T) =>
@@ -154,7 +155,9 @@ export function LiveTail({ apiUrl, services }: { apiUrl: string; services: strin
               >
                 <span className="mono faint">{timeOf(row.ts)}</span>
                 <span className={`lv lv-${row.level}`}>{row.level}</span>
-                <span className="mono svc">{row.stream}</span>
+                <span className="mono svc" title={row.stream}>
+                  {row.stream}
+                </span>
                 <Link
                   prefetch={false}
                   href={`/logs/${encodeURIComponent(row.id)}`}

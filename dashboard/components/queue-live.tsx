@@ -60,7 +60,13 @@ export function QueueLive({ apiUrl, initial }: { apiUrl: string; initial: QueueS
           {workers ?? 0} worker{workers === 1 ? '' : 's'} connected
         </span>
         {backpressure && <span className="badge bad">backpressure: ingest answers 429</span>}
-        <span className="badge num">completed {last?.counts.completed ?? '–'}</span>
+        <span
+          className="badge num"
+          title="BullMQ keeps the last 1000 completed jobs (removeOnComplete); older ones are removed, so this stops at 1000"
+          data-testid="queue-completed-kept"
+        >
+          completed jobs kept: {last?.counts.completed ?? '–'} (at most 1000)
+        </span>
         {status !== 'live' && (
           <span className="badge bad">
             {status === 'unreachable' ? 'API unreachable: no live samples' : 'connecting…'}

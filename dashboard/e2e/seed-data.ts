@@ -1,4 +1,13 @@
-import { encodeMetaKeys, minuteOf, rollupId, type Models } from '@logstream/storage';
+import {
+  compactHour,
+  encodeMetaKeys,
+  hourOf,
+  hoursBetween,
+  minuteOf,
+  rollupBucketFields,
+  rollupId,
+  type Models,
+} from '@logstream/storage';
 import type { LogLevel } from '@logstream/shared-types';
 
 /** What {@link seedDashboardData} wrote, so tests can assert against known values. */
@@ -88,6 +97,7 @@ export async function seedDashboardData(
       message,
       ts,
       minute: minuteOf(ts),
+      hour: hourOf(ts),
       receivedAt: new Date(ts.getTime() + 20),
       storedAt: new Date(ts.getTime() + 45),
       ...(requestId ? { requestId } : {}),
@@ -126,15 +136,13 @@ export async function seedDashboardData(
 
   const rollups = new Map<
     string,
-    { _id: string; minute: Date; service: string; level: string; count: number; hw: object }
+    { _id: string; minute: Date; hour: Date; service: string; level: string; count: number; hw: object }
   >();
   for (const doc of docs) {
     const id = rollupId(doc.minute as Date, doc.service as string, doc.level as string);
     const bucket = rollups.get(id) ?? {
       _id: id,
-      minute: doc.minute as Date,
-      service: doc.service as string,
-      level: doc.level as string,
+      ...rollupBucketFields(doc.minute as Date, doc.service as string, doc.level as string),
       count: 0,
       hw: {},
     };
@@ -142,6 +150,10 @@ export async function seedDashboardData(
     rollups.set(id, bucket);
   }
   await models.Rollup.insertMany([...rollups.values()], { ordered: false });
+  // What the worker's rollup compactor keeps: every hour of the last day summed (empty ones too), the current one up
+  // to the current minute. Searches read these instead of the minute rollups.
+  for (const hour of hoursBetween(new Date(now.getTime() - 25 * 3_600_000), new Date(now.getTime() + 60_000)))
+    await compactHour(models, hour, now);
 
   const ago = (ms: number) => new Date(now.getTime() - ms);
   await models.Replay.insertMany([

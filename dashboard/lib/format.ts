@@ -47,3 +47,24 @@ export const LEVEL_COLORS: Record<string, string> = {
   error: '#ff6b6b',
   fatal: '#e05cff',
 };
+
+/**
+ * How a stream's ACK state reads to a person. A stream that is being written to has seqs in flight (received above a
+ * gap that is still arriving): that is normal, shown neutral as "receiving". Only open replay requests (the pipeline
+ * asked the producer to resend) are a warning.
+ */
+export function streamHealth(ack: { status: 'ok' | 'partial'; replay: unknown[]; missing: unknown[] }): {
+  label: string;
+  tone: 'ok' | 'neutral' | 'warn';
+  title: string;
+} {
+  if (ack.replay.length > 0)
+    return { label: 'replaying', tone: 'warn', title: 'the producer is asked to resend missing seqs' };
+  if (ack.status === 'partial' || ack.missing.length > 0)
+    return {
+      label: 'receiving',
+      tone: 'neutral',
+      title: 'some seqs above the ACK watermark are still arriving',
+    };
+  return { label: 'ok', tone: 'ok', title: 'every received seq is acknowledged' };
+}

@@ -1,16 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  decodeCursor,
-  encodeCursor,
-  escapeRegex,
-  histogramPipeline,
-  parseLogSearch,
-  toMongoFilter,
-  toPageFilter,
-  toQueryString,
-} from './log-query';
+import { bucketMatches, escapeRegex, minuteFilter } from '@logstream/storage';
+import { decodeCursor, encodeCursor, parseLogSearch, toQueryString, type LogSearch } from './log-query';
 
 const now = new Date('2026-11-22T10:40:00.000Z');
+const minute = new Date('2026-11-22T10:39:00.000Z');
+/** The filter of the search's newest minute bucket, as the page walk issues it. */
+const toMongoFilter = (search: LogSearch) => minuteFilter(search, minute);
 
 describe('parseLogSearch', () => {
   it('defaults to the last 24 h, all services and levels, 50 rows', () => {
@@ -22,7 +17,7 @@ describe('parseLogSearch', () => {
     expect(search.services).toEqual([]);
     expect(search.levels).toEqual([]);
     expect(search.limit).toBe(50);
-    expect(toMongoFilter(search)).toEqual({ ts: { $gte: search.from, $lt: now } });
+    expect(toMongoFilter(search)).toEqual({ minute, ts: { $gte: search.from, $lt: now } });
   });
 
   it('reads repeated and comma-separated multi-selects, dedupes them and keeps level order', () => {
@@ -36,9 +31,10 @@ describe('parseLogSearch', () => {
     });
   });
 
-  it('uses equality for a single service and level (so {service, ts} and {level, ts} indexes apply)', () => {
+  it('puts the minute bucket first and uses equality for a single service and level (pushed down by FerretDB)', () => {
     const { search } = parseLogSearch({ service: 'payment', level: 'warn', range: '15m' }, now);
     const filter = toMongoFilter(search);
+    expect(Object.keys(filter)[0]).toBe('minute');
     expect(filter.service).toBe('payment');
     expect(filter.level).toBe('warn');
     expect(filter.ts).toEqual({ $gte: new Date('2026-11-22T10:25:00.000Z'), $lt: now });
@@ -113,27 +109,24 @@ describe('cursor pagination', () => {
     expect(decodeCursor(encodeCursor(other))).toEqual(other);
   });
 
-  it('adds a keyset condition on (ts, _id) and no skip', () => {
+  it('adds a keyset condition on (ts, _id) to the cursor minute and no skip', () => {
     const cursor = { ts: new Date('2026-11-22T10:32:00.000Z'), id: 'auth@7' };
     const { search } = parseLogSearch({ cursor: encodeCursor(cursor) }, now);
-    expect(toPageFilter(search)).toEqual({
-      $and: [
-        toMongoFilter(search),
-        { $or: [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: 'auth@7' } }] },
-      ],
+    expect(minuteFilter(search, minute, search.cursor)).toEqual({
+      ...toMongoFilter(search),
+      $or: [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: 'auth@7' } }],
     });
   });
 });
 
-describe('histogramPipeline', () => {
-  it('groups by the stored minute with $sum only', () => {
-    const { search } = parseLogSearch({ service: 'auth' }, now);
-    const pipeline = histogramPipeline(search);
-    expect(pipeline[0]).toEqual({ $match: toMongoFilter(search) });
-    expect(JSON.stringify(pipeline)).not.toMatch(/\$dateTrunc|\$facet|\$avg/);
-    expect(pipeline[1]).toEqual({
-      $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } },
-    });
+describe('bucketMatches', () => {
+  it('keeps the rollup buckets of the chosen services and levels only', () => {
+    const { search } = parseLogSearch({ service: 'auth', level: 'error,warn' }, now);
+    const bucket = { minute, service: 'auth', level: 'error', count: 3 };
+    expect(bucketMatches(search, bucket)).toBe(true);
+    expect(bucketMatches(search, { ...bucket, level: 'info' })).toBe(false);
+    expect(bucketMatches(search, { ...bucket, service: 'payment' })).toBe(false);
+    expect(bucketMatches(parseLogSearch({}, now).search, { ...bucket, service: 'payment' })).toBe(true);
   });
 });
 

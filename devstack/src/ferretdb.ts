@@ -23,9 +23,11 @@ export function buildFerretdb(log: (line: string) => void = () => {}): string {
         '`docker compose up -d mongo` and set MONGO_URL=mongodb://127.0.0.1:27017; or install Go 1.24+ (https://go.dev/dl).',
     );
   }
-  log('building FerretDB from the Go module proxy (first run only, takes a few minutes)…');
+  log(
+    'building FerretDB from the Go module proxy (first run only, a few minutes; each package is listed as it compiles)…',
+  );
   cacheDir('bin');
-  const result = spawnSync('go', ['build', '-o', binary, '.'], {
+  const result = spawnSync('go', ['build', '-v', '-o', binary, '.'], {
     cwd: path.join(repoRoot(), 'tools', 'ferretdb'),
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, GOFLAGS: process.env.GOFLAGS ?? '-mod=mod' },

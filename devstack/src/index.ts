@@ -4,3 +4,5 @@ export * from './redis';
 export * from './mongo';
 export * from './ferretdb';
 export * from './testing';
+export * from './dashboard-server';
+export * from './postgres';

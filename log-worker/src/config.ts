@@ -39,6 +39,10 @@ export const WorkerConfig = z
     STREAM_IDLE_MS: z.coerce.number().int().min(1_000).default(600_000),
     /** On SIGTERM, the longest the worker spends finishing jobs and flushing before it exits anyway. Default 30000 ms. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(600_000).default(30_000),
+    /** How often the rollup compactor sums minute rollups into hour rollups. Default 15000 ms. */
+    ROLLUP_COMPACT_INTERVAL_MS: z.coerce.number().int().min(100).default(15_000),
+    /** Hours back the compactor revisits, one per pass, to take in late logs. Default 168 (7 days). */
+    ROLLUP_REVISIT_HOURS: z.coerce.number().int().min(1).default(168),
     /** Most live-tail logs published per second (a sample above it). Default 200. */
     LIVE_MAX_PER_SEC: z.coerce.number().int().min(0).default(200),
     /** Obey injected faults (crash-worker) set through the API's POST /control. Default true. */

@@ -23,6 +23,7 @@ import { recordPersisted } from './services/ack-recorder';
 import { LogSink } from './services/log-sink';
 import { oldestPendingJob } from './services/queue-age';
 import { ReplayWatcher } from './services/replay-watcher';
+import { RollupCompactor } from './services/rollup-compactor';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -125,6 +126,16 @@ async function main(): Promise<void> {
     logger.child({ module: 'faults' }),
   );
   faults.start();
+  const compactor = new RollupCompactor(
+    models,
+    {
+      intervalMs: config.ROLLUP_COMPACT_INTERVAL_MS,
+      revisitHours: config.ROLLUP_REVISIT_HOURS,
+      settleMs: config.REPLAY_EXPIRE_MS,
+    },
+    logger.child({ module: 'rollup-compactor' }),
+  );
+  compactor.start();
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
@@ -157,6 +168,7 @@ async function main(): Promise<void> {
     }, config.SHUTDOWN_TIMEOUT_MS).unref();
     faults.stop();
     await retention.stop();
+    await compactor.stop();
     await watcher.stop();
     await worker.close();
     await sink.close();

@@ -9,3 +9,7 @@ export * from './models/api-key';
 export * from './models/user';
 export * from './users/user-accounts';
 export * from './models/retention';
+export * from './search/rollup-reader';
+export * from './search/log-search';
+export * from './models/rollup-hour';
+export * from './search/hour-rollups';

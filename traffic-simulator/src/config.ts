@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, InstanceName, parseEnv, ServiceName } from '@logstream/shared-types';
+import { localStackMongoUrl } from './local-stack';
 
 const probability = (name: string) =>
   z.coerce.number().min(0, `${name} must be between 0 and 1`).max(1, `${name} must be between 0 and 1`);
@@ -42,7 +43,7 @@ export const SimulatorConfig = z
     reorder: probability('reorder').default(0),
     /** API key sent as `x-api-key`. CLI `--api-key`, env `API_KEY`. Default none. */
     apiKey: z.string().min(1).optional(),
-    /** MongoDB to count stored logs in (database from the path, else `logstream`). CLI `--mongo-url`, env `MONGO_URL`. Default mongodb://127.0.0.1:27017. */
+    /** MongoDB to count stored logs in (database from the path, else `logstream`). CLI `--mongo-url`, env `MONGO_URL`. Default: the database of a running `npm start` of this checkout, else mongodb://127.0.0.1:27017. */
     mongoUrl: z
       .string()
       .startsWith('mongodb', 'mongo-url must be a mongodb:// URL')
@@ -51,7 +52,7 @@ export const SimulatorConfig = z
     json: z.boolean().default(false),
     /** Directory for producer spools (one file per stream); none keeps logs in memory only. CLI `--spool-dir`. Default none. */
     spoolDir: z.string().min(1).optional(),
-    /** How long to wait at the end for storage to catch up. CLI `--settle-ms`. Default 60000. */
+    /** At the end, how long storage may go without storing a single new log before the run stops waiting. CLI `--settle-ms`. Default 60000. */
     settleMs: z.coerce.number().int().min(0).default(60_000),
     /** Run id, used as every stream's instance (`auth/<runId>`) so runs never mix; reuse it to resume from a spool. CLI `--run-id`. Default `run-` + 8 random hex digits. */
     runId: InstanceName.default(() => `run-${randomBytes(4).toString('hex')}`),
@@ -70,13 +71,15 @@ export type SimulatorConfig = z.output<typeof SimulatorConfig>;
 export function loadConfig(
   cli: Record<string, unknown>,
   env: Record<string, string | undefined> = process.env,
+  localMongoUrl: () => string | undefined = localStackMongoUrl,
 ): SimulatorConfig {
   const fromEnv: Record<string, string | undefined> = {
     url: env.INGEST_URL,
     rate: env.SIM_RATE,
     services: env.SIM_SERVICES,
     apiKey: env.API_KEY,
-    mongoUrl: env.MONGO_URL,
+    // Else the database of the `npm start` running from this checkout, if any (see local-stack.ts).
+    mongoUrl: env.MONGO_URL ?? localMongoUrl(),
   };
   const defined = Object.fromEntries(Object.entries(cli).filter(([, value]) => value !== undefined));
   try {

@@ -7,8 +7,11 @@ import { ProgressView, progressMode } from './progress-view';
 import { runSimulation } from './simulation';
 import { StoreCheck } from './store-check';
 
-/** Exit codes: 0 all stored exactly once, 1 something lost/duplicated/unpersisted or a run error, 2 bad options. */
-const EXIT = { ok: 0, integrity: 1, usage: 2 } as const;
+/**
+ * Exit codes: 0 all stored exactly once; 1 something lost or duplicated, or a run error; 2 bad options; 3 nothing lost
+ * or duplicated, but some logs were not stored yet when storage stopped making progress.
+ */
+const EXIT = { ok: 0, integrity: 1, usage: 2, incomplete: 3 } as const;
 
 function cli(): Command {
   return new Command('simulate')
@@ -39,7 +42,10 @@ function cli(): Command {
     )
     .option('--json', 'print only one JSON object (the report) on stdout')
     .option('--spool-dir <dir>', 'spool each stream to a file in this directory')
-    .option('--settle-ms <ms>', 'wait at most this long at the end for storage to catch up (default 60000)')
+    .option(
+      '--settle-ms <ms>',
+      'at the end, stop waiting once storage stored nothing new for this long (default 60000)',
+    )
     .option(
       '--run-id <id>',
       'instance name of every stream (default run-<random>); reuse with --spool-dir to resume',
@@ -81,7 +87,11 @@ async function main(argv: string[]): Promise<number> {
     );
     if (config.json) process.stdout.write(`${JSON.stringify(report)}\n`);
     else process.stdout.write(`\n${formatReport(report, outcomes)}\n`);
-    return report.ok ? EXIT.ok : EXIT.integrity;
+    return report.outcome === 'ok'
+      ? EXIT.ok
+      : report.outcome === 'incomplete'
+        ? EXIT.incomplete
+        : EXIT.integrity;
   } finally {
     await connection.close();
   }

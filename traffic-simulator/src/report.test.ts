@@ -41,9 +41,25 @@ describe('integrity report', () => {
       lost: 2,
       unpersisted: 3,
       ok: false,
+      outcome: 'failed',
     });
     const table = formatReport(report, outcomes);
     expect(table).toMatch(/^total\s+15\s+15\s+12\s+1\s+2\s+6\s+0$/m);
     expect(table).toContain('FAILED: 2 lost, 1 duplicated, 3 not persisted');
+  });
+
+  it('tells "not stored yet" apart from "lost": nothing lost or duplicated, some logs still unstored', () => {
+    const outcomes = [outcome('a/r', 10, 6, { documents: 6, distinct: 6, distinctThroughPersisted: 6 })];
+    const report = buildReport('r', outcomes, 1000);
+    expect(report).toMatchObject({
+      lost: 0,
+      duplicates: 0,
+      unpersisted: 4,
+      ok: false,
+      outcome: 'incomplete',
+    });
+    expect(formatReport(report, outcomes)).toContain(
+      'INCOMPLETE: nothing lost or duplicated, but 4 logs were not stored yet',
+    );
   });
 });

@@ -34,6 +34,11 @@ export interface IntegrityReport {
   durationMs: number;
   /** True when nothing is lost, duplicated or unpersisted. */
   ok: boolean;
+  /**
+   * `ok`; `failed` when a log the API said was persisted is missing from MongoDB, or stored twice; `incomplete` when
+   * nothing is lost or duplicated but some logs were not stored yet when the run stopped waiting.
+   */
+  outcome: 'ok' | 'failed' | 'incomplete';
 }
 
 /** Sums the per-stream outcomes into the report. */
@@ -68,6 +73,7 @@ export function buildReport(
     },
     durationMs,
     ok: lost === 0 && duplicates === 0 && unpersisted === 0,
+    outcome: lost > 0 || duplicates > 0 ? 'failed' : unpersisted > 0 ? 'incomplete' : 'ok',
   };
 }
 
@@ -95,9 +101,12 @@ export function formatReport(report: IntegrityReport, outcomes: readonly StreamO
       )
       .join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  const verdict = report.ok
-    ? 'OK: every log stored exactly once'
-    : `FAILED: ${report.lost} lost, ${report.duplicates} duplicated, ${report.unpersisted} not persisted`;
+  const verdict =
+    report.outcome === 'ok'
+      ? 'OK: every log stored exactly once'
+      : report.outcome === 'incomplete'
+        ? `INCOMPLETE: nothing lost or duplicated, but ${report.unpersisted} logs were not stored yet when storage stopped making progress (raise --settle-ms, or check the worker)`
+        : `FAILED: ${report.lost} lost, ${report.duplicates} duplicated, ${report.unpersisted} not persisted`;
   return [
     `Integrity report (run ${report.runId}, ${(report.durationMs / 1000).toFixed(1)} s)`,
     line(cells[0] as string[]),

@@ -81,14 +81,21 @@ export async function runSimulation(
       stopped,
     });
     settling = true;
-    const deadline = Date.now() + config.settleMs;
+    // Wait while storage makes progress: give up only after `settleMs` without a single new log stored.
+    let lastProgressAt = Date.now();
+    let lastStored = -1;
     for (;;) {
       await refreshStored(true);
+      const total = [...stored.values()].reduce((sum, n) => sum + n, 0);
+      if (total > lastStored) {
+        lastStored = total;
+        lastProgressAt = Date.now();
+      }
       const caughtUp = [...producers].every(([service, p]) => {
         const s = p.stats();
         return (stored.get(service) ?? 0) >= s.nextSeq - 1 && s.buffered === 0;
       });
-      if (caughtUp || Date.now() >= deadline || stopped()) break;
+      if (caughtUp || Date.now() - lastProgressAt >= config.settleMs || stopped()) break;
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
     view.update(rows(), true);

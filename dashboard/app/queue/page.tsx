@@ -5,6 +5,7 @@ import { config } from '@/lib/config';
 import { dateTimeOf } from '@/lib/format';
 import { queueStats } from '@/lib/request-data';
 import { requireUser } from '@/lib/session';
+import { BoardLink } from '@/components/board-link';
 
 export const metadata = { title: 'Queue' };
 
@@ -37,11 +38,7 @@ export default async function QueuePage() {
           <h1>Queue</h1>
           <p>The BullMQ ingest queue between the API and the workers</p>
         </div>
-        {user.role === 'admin' && (
-          <a className="btn" href={boardUrl} target="_blank" rel="noreferrer" data-testid="board-link">
-            Open BullMQ board ↗
-          </a>
-        )}
+        {user.role === 'admin' && <BoardLink href={boardUrl}>Open BullMQ board ↗</BoardLink>}
       </header>
       <Suspense fallback={<CardSkeleton height={260} />}>
         <QueueWidget apiUrl={publicApiUrl} />

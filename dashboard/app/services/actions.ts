@@ -3,12 +3,15 @@ import { revalidatePath } from 'next/cache';
 import { ServiceRetention } from '@logstream/shared-types';
 import type { ActionResult } from '@/app/actions';
 import { setServiceRetention } from '@/lib/retention-repo';
+import { authorize } from '@/lib/session';
 
 /**
  * Form action of the retention form: sets a service's retention in days, or removes its override when `days` is
- * empty. ADMIN-ONLY once the dashboard has roles (issue 9): gate this action on the admin role, as the upload route.
+ * empty. Admins only: the server refuses anyone else, whatever the page showed.
  */
 export async function saveRetention(_previous: ActionResult | null, form: FormData): Promise<ActionResult> {
+  if (!(await authorize('admin')))
+    return { ok: false, message: 'changing retention is for admins', at: Date.now() };
   const service = String(form.get('service') ?? '').trim();
   const rawDays = String(form.get('days') ?? '').trim();
   const parsed = ServiceRetention.safeParse({ service, days: rawDays === '' ? 1 : rawDays });

@@ -82,7 +82,7 @@ async function AckPanel() {
         <section key={service} className="card" style={{ display: 'flex', flexDirection: 'column', gap: 14 }}>
           <h3>{service}</h3>
           {streams.map((ack) => (
-            <AckWatermarks key={ack.stream} ack={ack} />
+            <AckWatermarks key={`${ack.stream}#${ack.session ?? ''}`} ack={ack} />
           ))}
         </section>
       ))}
@@ -92,7 +92,8 @@ async function AckPanel() {
 
 /** `/services`: per-service rates and error ratios (rollups), ACK watermarks (API), retention and storage size. */
 export default async function ServicesPage() {
-  await requireUser();
+  const user = await requireUser();
+  const admin = user.role === 'admin';
   return (
     <>
       <header className="page-head">
@@ -127,18 +128,20 @@ export default async function ServicesPage() {
           <h2>Retention and storage</h2>
         </div>
         <Suspense fallback={<CardSkeleton height={200} />}>
-          <RetentionPanel />
+          <RetentionPanel editable={admin} />
         </Suspense>
       </section>
-      <section className="card">
-        <div className="card-head">
-          <h2>Import a log file</h2>
-          <span className="faint" style={{ fontSize: 12 }}>
-            same as npm run import · admin only once roles exist
-          </span>
-        </div>
-        <UploadForm />
-      </section>
+      {admin && (
+        <section className="card">
+          <div className="card-head">
+            <h2>Import a log file</h2>
+            <span className="faint" style={{ fontSize: 12 }}>
+              same as npm run import · admins only
+            </span>
+          </div>
+          <UploadForm />
+        </section>
+      )}
     </>
   );
 }

@@ -6,22 +6,27 @@ import concurrently from 'concurrently';
 import { ConfigError } from '@logstream/shared-types';
 import { loadConfig, type DevstackConfig } from '../config';
 import { ensureDemoAdmin } from '../demo-admin';
+import { DemoUpkeep } from '../demo-upkeep';
 import { resolveMongo } from '../mongo';
 import { cacheDir, repoRoot } from '../paths';
+import { runWithProgress } from '../process-utils';
 import { resolveRedis } from '../redis';
 
 const say = (line: string) => process.stdout.write(`\x1b[1m[logstream]\x1b[0m ${line}\n`);
 
-/** Builds the dashboard once (next build) when no build exists yet. */
-function ensureDashboardBuild(root: string): void {
+/** Builds the dashboard once (next build, with its own output and a line every 15 s) when no build exists yet. */
+async function ensureDashboardBuild(root: string): Promise<void> {
   if (fs.existsSync(path.join(root, 'dashboard', '.next', 'BUILD_ID'))) return;
-  say('building the dashboard (first run only)…');
-  const result = spawnSync('npm', ['run', 'build', '-w', '@logstream/dashboard'], {
+  say('building the dashboard (first run only, about a minute or two)…');
+  await runWithProgress('npm', ['run', 'build', '-w', '@logstream/dashboard'], {
     cwd: root,
-    stdio: 'inherit',
+    label: 'building the dashboard',
+    say,
   });
-  if (result.status !== 0) throw new Error('the dashboard build failed');
 }
+
+/** Where `npm start` tells other local tools (the simulator) what it runs; the simulator reads the same path. */
+const ENDPOINTS_FILE = ['devstack', 'endpoints.json'] as const;
 
 /**
  * `npm start`: the whole product on embedded defaults — Redis and MongoDB found or started, then the API, the worker,
@@ -32,18 +37,38 @@ async function main(): Promise<void> {
   const root = repoRoot();
   const redis = await resolveRedis(config.REDIS_URL);
   say(`redis: ${redis.url} (${redis.source})`);
+  say('looking for MongoDB (MONGO_URL, then mongodb-memory-server, then FerretDB on PostgreSQL)…');
   const mongo = await resolveMongo({
     envUrl: config.MONGO_URL,
     prefer: config.LOGSTREAM_MONGO,
+    ferretdbBackend: config.LOGSTREAM_FERRETDB_BACKEND,
+    postgresUrl: config.LOGSTREAM_POSTGRES_URL,
+    // The demo's data stays across runs (bounded by DEMO_RETENTION_HOURS).
+    postgresDatabase: 'logstream_demo',
     ferretdbDataDir: cacheDir('ferretdb-data', 'demo'),
     log: say,
   });
-  say(`mongodb: ${mongo.url} (${mongo.source})`);
+  say(`mongodb: ${mongo.url} (${mongo.source}: ${mongo.backend})`);
+  const mongoUrl = mongo.url.replace(/\/?(\?.*)?$/, '/logstream$1');
+  const upkeep = new DemoUpkeep(mongoUrl, mongo.postgresUrl, config.DEMO_RETENTION_HOURS, say);
+  const endpoints = path.join(cacheDir(ENDPOINTS_FILE[0]), ENDPOINTS_FILE[1]);
   try {
-    ensureDashboardBuild(root);
-    await runAll(config, root, redis.url, mongo.url);
+    await ensureDashboardBuild(root);
+    await upkeep.start();
+    fs.writeFileSync(
+      endpoints,
+      JSON.stringify({
+        pid: process.pid,
+        apiUrl: `http://127.0.0.1:${config.API_PORT}`,
+        mongoUrl,
+        redisUrl: redis.url,
+      }),
+    );
+    await runAll(config, root, redis.url, mongoUrl);
   } finally {
     say('stopping embedded services…');
+    fs.rmSync(endpoints, { force: true });
+    await upkeep.stop();
     await mongo.stop();
     await redis.stop();
   }
@@ -54,9 +79,8 @@ async function runAll(
   config: DevstackConfig,
   root: string,
   redisUrl: string,
-  mongoBaseUrl: string,
+  mongoUrl: string,
 ): Promise<void> {
-  const mongoUrl = mongoBaseUrl.replace(/\/?(\?.*)?$/, '/logstream$1');
   const apiUrl = `http://127.0.0.1:${config.API_PORT}`;
   const shared = { REDIS_URL: redisUrl, MONGO_URL: mongoUrl, LOG_PRETTY: 'true', FORCE_COLOR: '1' };
   // Fresh secrets per run: the demo's sessions, live-feed tokens and admin key never outlive it.

@@ -5,6 +5,7 @@ import type { Queue } from 'bullmq';
 import { Router, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { AppError } from '../errors';
+import { BOARD_THEME_SCRIPT, boardThemeScript, rewriteBoardPage } from './board-page';
 
 /** Where the board is mounted. */
 export const BOARD_PATH = '/admin/queues';
@@ -30,7 +31,8 @@ export const sameOriginWrites: RequestHandler = (req, _res, next) => {
 /**
  * The BullMQ board (bull-board) for the ingest queue and the dead-letter queue: jobs with their data, attempts and
  * errors, and a retry button. The caller puts the admin guard in front of it. The board's page loads its scripts, styles
- * and fonts from its own static path and inlines some styles, so it gets a content security policy of its own.
+ * and fonts from its own static path and inlines some styles, so it gets a content security policy of its own; its
+ * HTML is rewritten so it fetches no third-party font and opens in the dashboard's theme (board-page.ts).
  */
 export function queueBoard(options: { ingest: Queue; deadLetter: Queue }): Router {
   const serverAdapter = new ExpressAdapter().setBasePath(BOARD_PATH);
@@ -63,6 +65,10 @@ export function queueBoard(options: { ingest: Queue; deadLetter: Queue }): Route
       },
     }),
   );
+  router.get(`/${BOARD_THEME_SCRIPT}`, (_req, res) => {
+    res.type('application/javascript').set('cache-control', 'no-cache').send(boardThemeScript);
+  });
+  router.use(rewriteBoardPage(`${BOARD_PATH}/${BOARD_THEME_SCRIPT}`));
   router.use(serverAdapter.getRouter() as Router);
   return router;
 }

@@ -2,7 +2,9 @@ import { mongo, type AnyBulkWriteOperation } from 'mongoose';
 import { conflictLogId, streamOf, type JobLog } from '@logstream/shared-types';
 import {
   encodeMetaKeys,
+  hourOf,
   minuteOf,
+  rollupBucketFields,
   rollupId,
   type LogDoc,
   type Models,
@@ -45,6 +47,7 @@ function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogD
     message: log.message,
     ts,
     minute: minuteOf(ts),
+    hour: hourOf(ts),
     receivedAt: pending.receivedAt,
     storedAt,
     batchId: pending.batchId,
@@ -269,7 +272,7 @@ export class LogWriter {
       updateOne: {
         filter: { _id: rollupId(bucket.minute, bucket.service, bucket.level) },
         update: {
-          $setOnInsert: { minute: bucket.minute, service: bucket.service, level: bucket.level, count: 0 },
+          $setOnInsert: { ...rollupBucketFields(bucket.minute, bucket.service, bucket.level), count: 0 },
         },
         upsert: true,
       },

@@ -9,6 +9,11 @@ export const rollupSchema = new Schema(
   {
     _id: { type: String, required: true },
     minute: { type: Date, required: true },
+    /**
+     * `minute` truncated to the hour: the key readers look rollups up by (one equality lookup per hour), because a range
+     * on `minute` is a full scan on FerretDB. Rollups written before this field existed lack it and are not read.
+     */
+    hour: { type: Date },
     service: { type: String, required: true },
     level: { type: String, required: true },
     count: { type: Number, required: true, default: 0 },
@@ -19,6 +24,7 @@ export const rollupSchema = new Schema(
 
 rollupSchema.index({ minute: 1 });
 rollupSchema.index({ service: 1, minute: 1 });
+rollupSchema.index({ hour: 1, minute: 1 });
 
 export type RollupDoc = InferSchemaType<typeof rollupSchema>;
 export type RollupModel = Model<RollupDoc>;
@@ -26,6 +32,16 @@ export type RollupModel = Model<RollupDoc>;
 /** The rollup bucket id of a (minute, service, level). */
 export function rollupId(minute: Date, service: string, level: string): string {
   return `${minute.toISOString()}|${service}|${level}`;
+}
+
+/** The fields a new rollup bucket is created with (its count starts at 0). */
+export function rollupBucketFields(minute: Date, service: string, level: string) {
+  return { minute, hour: hourOf(minute), service, level };
+}
+
+/** Truncates a date to its hour (UTC). */
+export function hourOf(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 3_600_000) * 3_600_000);
 }
 
 /** Truncates a date to its minute (UTC). */

@@ -1,5 +1,4 @@
 import Link from 'next/link';
-import { notFound } from 'next/navigation';
 import { Suspense } from 'react';
 import { CardSkeleton } from '@/components/skeleton';
 import { findLog } from '@/lib/logs-repo';
@@ -22,7 +21,18 @@ export default async function LogPage({ params }: { params: Promise<{ id: string
   await requireUser();
   const id = decodeId((await params).id);
   const log = await findLog(id);
-  if (!log) notFound();
+  if (!log)
+    return (
+      <section className="card" data-testid="log-not-found">
+        <h1>Log not found</h1>
+        <p className="muted">
+          No stored log has the id <span className="mono">{id}</span>. It may have been deleted by retention.
+        </p>
+        <Link href="/logs" className="btn">
+          Search logs
+        </Link>
+      </section>
+    );
   return (
     <>
       <header className="page-head">

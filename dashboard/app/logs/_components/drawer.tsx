@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { EscapeCloses } from '@/components/escape-closes';
 import { toQueryString, type LogSearch } from '@/lib/log-query';
 import { findLog } from '@/lib/logs-repo';
 import { LogDetail } from './log-detail';
@@ -10,6 +11,7 @@ export async function Drawer({ search }: { search: LogSearch }) {
   const close = `/logs${toQueryString(search, { open: null })}`;
   return (
     <>
+      <EscapeCloses href={close} />
       <Link href={close} className="drawer-backdrop" aria-label="Close" scroll={false} />
       <aside className="drawer" role="dialog" aria-label="Log details" data-testid="drawer">
         <div className="spread">

@@ -13,7 +13,10 @@ export async function Histogram({ search }: { search: LogSearch }) {
     <section className="card" data-testid="histogram">
       <div className="card-head">
         <h2>
-          Volume <span className="faint num">{compact(h.total)} matches</span>
+          Volume{' '}
+          <span className="faint num" data-testid="histogram-total">
+            {h.exact ? `${compact(h.total)} matches` : `${compact(h.total)} logs before the text filter`}
+          </span>
         </h2>
         <span className="faint" style={{ fontSize: 12 }}>
           {dateTimeOf(search.from)} → {dateTimeOf(search.to)} UTC · drag to zoom

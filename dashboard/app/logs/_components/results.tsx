@@ -1,5 +1,6 @@
 import Link from 'next/link';
 import { EmptyState } from '@/components/empty-state';
+import { ClickableRow } from '@/components/clickable-row';
 import { Highlight } from '@/components/highlight';
 import { LevelBadge } from '@/components/level-badge';
 import { dateTimeOf, timeOf } from '@/lib/format';
@@ -8,7 +9,7 @@ import { searchLogs } from '@/lib/logs-repo';
 
 /** One page of results with keyset pagination and export links. */
 export async function Results({ search }: { search: LogSearch }) {
-  const { rows, hasMore } = await searchLogs(search);
+  const { rows, hasMore, searchedBackTo } = await searchLogs(search);
   const last = rows.at(-1);
   const exportQuery = toQueryString(search, { cursor: null, open: null, limit: 50 }).replace(/^\?/, '');
   return (
@@ -34,6 +35,18 @@ export async function Results({ search }: { search: LogSearch }) {
           </a>
         </div>
       </div>
+      {searchedBackTo && (
+        <p className="notice" data-testid="searched-back-to">
+          The text was looked for in the newest logs back to {dateTimeOf(searchedBackTo)} UTC
+          {rows.length > 0 ? '; older matches may exist' : ' without a match'}.{' '}
+          <Link
+            href={`/logs${toQueryString({ ...search, range: null, to: searchedBackTo }, { cursor: null, open: null })}`}
+            data-testid="search-older"
+          >
+            Search older logs →
+          </Link>
+        </p>
+      )}
       {rows.length === 0 ? (
         <EmptyState title={search.cursor ? 'No older logs' : 'No logs match'}>
           Widen the time range, clear a filter, or check the spelling of the text.
@@ -52,8 +65,9 @@ export async function Results({ search }: { search: LogSearch }) {
             </thead>
             <tbody>
               {rows.map((row) => (
-                <tr
+                <ClickableRow
                   key={row.id}
+                  href={`/logs${toQueryString(search, { open: row.id })}`}
                   className={row.id === search.open ? 'selected' : undefined}
                   data-testid="result-row"
                   data-id={row.id}
@@ -98,7 +112,7 @@ export async function Results({ search }: { search: LogSearch }) {
                       <span className="faint">–</span>
                     )}
                   </td>
-                </tr>
+                </ClickableRow>
               ))}
             </tbody>
           </table>

@@ -1,7 +1,7 @@
 import type { NextRequest } from 'next/server';
 import { csvField } from '@/lib/csv';
 import { parseLogSearch } from '@/lib/log-query';
-import { exportCursor, toRow, type LogRow } from '@/lib/logs-repo';
+import { exportRows, type LogRow } from '@/lib/logs-repo';
 import { authorize } from '@/lib/session';
 
 const CSV_COLUMNS: (keyof LogRow)[] = [
@@ -19,8 +19,8 @@ const CSV_COLUMNS: (keyof LogRow)[] = [
 
 /**
  * `GET /logs/export?format=ndjson|csv&<search params>`: the current search (all pages, newest first, at most
- * EXPORT_LIMIT rows) streamed from a MongoDB cursor, so memory stays flat whatever the size. Signed-in users only;
- * CSV cells that would start a spreadsheet formula are neutralised.
+ * EXPORT_LIMIT rows) streamed page by page, so memory stays flat whatever the size. Signed-in users only; CSV cells
+ * that would start a spreadsheet formula are neutralised.
  */
 export async function GET(request: NextRequest): Promise<Response> {
   if (!(await authorize('viewer'))) {
@@ -32,7 +32,7 @@ export async function GET(request: NextRequest): Promise<Response> {
   const params = request.nextUrl.searchParams;
   const format = params.get('format') === 'csv' ? 'csv' : 'ndjson';
   const { search } = parseLogSearch(params, new Date());
-  const cursor = await exportCursor(search);
+  const rows = exportRows(search);
   const encoder = new TextEncoder();
   const stream = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -40,12 +40,12 @@ export async function GET(request: NextRequest): Promise<Response> {
     },
     async pull(controller) {
       try {
-        const doc = await cursor.next();
-        if (!doc) {
+        const next = await rows.next();
+        if (next.done) {
           controller.close();
           return;
         }
-        const row = toRow(doc);
+        const row = next.value;
         const line =
           format === 'csv' ? CSV_COLUMNS.map((c) => csvField(row[c])).join(',') : JSON.stringify(row);
         controller.enqueue(encoder.encode(`${line}\n`));
@@ -54,7 +54,7 @@ export async function GET(request: NextRequest): Promise<Response> {
       }
     },
     async cancel() {
-      await cursor.close();
+      await rows.return(undefined);
     },
   });
   const stamp = new Date().toISOString().slice(0, 19).replaceAll(':', '');

@@ -7,6 +7,7 @@ import type { NextRequest } from 'next/server';
 import { importFile } from '@logstream/log-import';
 import { ServiceName } from '@logstream/shared-types';
 import { config } from '@/lib/config';
+import { currentUser } from '@/lib/session';
 
 /** Largest upload accepted (bytes on the wire; gzip files are inflated while importing, never held in memory). */
 const UPLOAD_MAX_BYTES = 1024 * 1024 * 1024;
@@ -21,11 +22,12 @@ function problem(status: number, code: string, message: string): Response {
  * import as `npm run import` (streamed to a temporary file, then sent through the producer client with the
  * dashboard's ADMIN_KEY). Answers the import summary.
  *
- * ADMIN-ONLY: this route writes logs as any service with the admin key. Until the dashboard has login and roles
- * (issue 9, on another branch) it is open to whoever reaches the dashboard; once they exist it must check the
- * session's role (admin) at the top of this handler and answer 403 otherwise.
+ * Admins only: it writes logs as any service with the admin key.
  */
 export async function POST(request: NextRequest): Promise<Response> {
+  const user = await currentUser();
+  if (!user) return problem(401, 'unauthorized', 'sign in to import logs');
+  if (user.role !== 'admin') return problem(403, 'forbidden', 'importing logs is for admins');
   const params = request.nextUrl.searchParams;
   const serviceRaw = params.get('service')?.trim() || undefined;
   const service = serviceRaw === undefined ? undefined : ServiceName.safeParse(serviceRaw);

@@ -61,7 +61,7 @@ function StorageTable({ storage }: { storage: CollectionSize[] }) {
 }
 
 /** Retention (default, per-service overrides, last sweep) and storage size, with the form that sets a retention. */
-export async function RetentionPanel() {
+export async function RetentionPanel({ editable }: { editable: boolean }) {
   const [retention, recent] = await Promise.all([retentionOverview(), overview().catch(() => undefined)]);
   const services = [
     ...new Set([
@@ -110,7 +110,7 @@ export async function RetentionPanel() {
             </table>
           </div>
         )}
-        <RetentionForm services={services} />
+        {editable && <RetentionForm services={services} />}
       </section>
       <section className="card" style={{ display: 'flex', flexDirection: 'column', gap: 12, minWidth: 0 }}>
         <h3>Storage</h3>

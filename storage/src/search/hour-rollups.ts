@@ -1,0 +1,193 @@
+import type { Models } from '../models/index';
+import { dayOf, hourRollupId } from '../models/rollup-hour';
+import { hoursBetween, minuteRollupReader, type RollupBucket, type RollupReader } from './rollup-reader';
+
+const HOUR = 3_600_000;
+const MINUTE = 60_000;
+
+type Counts = Record<string, number>;
+
+/** `service|level` → the pair (service names are slugs, levels are words: neither holds `|`). */
+function splitKey(key: string): [string, string] {
+  const bar = key.indexOf('|');
+  return [key.slice(0, bar), key.slice(bar + 1)];
+}
+
+/**
+ * Sums the minute rollups of one hour into its two `rollups_hour` documents (exact counts with `$set`, so running it
+ * twice, or on two workers at once, gives the same documents). One equality lookup on `hour`: at most 60 × services ×
+ * levels documents read, two written. Minutes before `now`'s minute are included (all of them once the hour is over).
+ * Returns the hour's total.
+ */
+export async function compactHour(models: Models, hourMs: number, now = new Date()): Promise<number> {
+  const hour = new Date(hourMs);
+  const upTo = new Date(Math.min(hourMs + HOUR, Math.floor(now.getTime() / MINUTE) * MINUTE));
+  const rows = await models.Rollup.find({ hour }, { _id: 0, minute: 1, service: 1, level: 1, count: 1 }).lean<
+    { minute: Date; service: string; level: string; count: number }[]
+  >();
+  const counts: Counts = {};
+  const minutes: Record<string, Counts> = {};
+  let total = 0;
+  for (const row of rows) {
+    const minute = new Date(row.minute);
+    if (minute >= upTo || row.count <= 0) continue;
+    const key = `${row.service}|${row.level}`;
+    const mm = String(minute.getUTCMinutes()).padStart(2, '0');
+    counts[key] = (counts[key] ?? 0) + row.count;
+    const perMinute = (minutes[mm] ??= {});
+    perMinute[key] = (perMinute[key] ?? 0) + row.count;
+    total += row.count;
+  }
+  const common = { hour, day: dayOf(hour), upTo, total, compactedAt: now };
+  await models.RollupHour.bulkWrite(
+    [
+      {
+        updateOne: {
+          filter: { _id: hourRollupId(hour, 'totals') },
+          update: { $set: { ...common, kind: 'totals', counts } },
+          upsert: true,
+        },
+      },
+      {
+        updateOne: {
+          filter: { _id: hourRollupId(hour, 'minutes') },
+          update: { $set: { ...common, kind: 'minutes', minutes } },
+          upsert: true,
+        },
+      },
+    ],
+    { ordered: false },
+  );
+  return total;
+}
+
+/** Minutes after a compaction read one by one; beyond this the hour's minute rollups are read at once. */
+const TAIL_MINUTES_MAX = 3;
+
+/**
+ * A {@link RollupReader} over the compacted hours: an hour's minute counts come from its `minutes` document (one
+ * `_id` lookup, the one lookup every backend serves from an index), plus the minutes after its `upTo` read from
+ * `rollups_minute` one minute at a time (a few, as the compactor keeps up). An hour never compacted falls back to
+ * `fallback` (the minute rollups of the whole hour).
+ */
+export function compactedReader(
+  models: Models,
+  fallback: RollupReader,
+  now = () => new Date(),
+): RollupReader {
+  const memo = new Map<number, Promise<RollupBucket[]>>();
+  const readHour = async (hourMs: number): Promise<RollupBucket[]> => {
+    const doc = await models.RollupHour.findById(hourRollupId(new Date(hourMs), 'minutes'), {
+      upTo: 1,
+      minutes: 1,
+    }).lean<{ upTo: Date; minutes: Record<string, Counts> }>();
+    if (!doc) return fallback(hourMs);
+    const out: RollupBucket[] = [];
+    for (const [mm, counts] of Object.entries(doc.minutes ?? {}))
+      for (const [key, count] of Object.entries(counts)) {
+        const [service, level] = splitKey(key);
+        out.push({ minute: new Date(hourMs + Number(mm) * MINUTE), service, level, count });
+      }
+    const end = Math.min(hourMs + HOUR, Math.floor(now().getTime() / MINUTE) * MINUTE + MINUTE);
+    const rest: number[] = [];
+    for (let m = new Date(doc.upTo).getTime(); m < end; m += MINUTE) rest.push(m);
+    if (rest.length > TAIL_MINUTES_MAX) {
+      // The compactor is behind (or stopped): one lookup of the whole hour beats many of single minutes.
+      const upTo = new Date(doc.upTo).getTime();
+      for (const row of await fallback(hourMs)) if (row.minute.getTime() >= upTo) out.push(row);
+      return out;
+    }
+    const tails = await Promise.all(
+      rest.map((m) =>
+        models.Rollup.find(
+          { minute: new Date(m) },
+          { _id: 0, minute: 1, service: 1, level: 1, count: 1 },
+        ).lean<RollupBucket[]>(),
+      ),
+    );
+    for (const rows of tails) for (const row of rows) out.push({ ...row, minute: new Date(row.minute) });
+    return out;
+  };
+  const reader: RollupReader = (hourMs) => {
+    let read = memo.get(hourMs);
+    if (!read) {
+      read = readHour(hourMs);
+      read.catch(() => memo.delete(hourMs));
+      memo.set(hourMs, read);
+    }
+    return read;
+  };
+  reader.raw = fallback;
+  return reader;
+}
+
+/** Days read at once by {@link hourBuckets}. */
+const DAYS_AT_ONCE = 4;
+
+/**
+ * Counts per (hour, service, level) for the hours overlapping `[from, to)`, as buckets whose `minute` is the hour's
+ * start. Whole hours compacted to their end come from their `totals` documents (one lookup per day); the others (the
+ * current hour, an hour not compacted to its end yet, and the partial hours at both ends of the range) are summed
+ * from `read`, counting only the minutes inside the range.
+ */
+export async function hourBuckets(
+  models: Models,
+  read: RollupReader,
+  from: Date,
+  to: Date,
+): Promise<RollupBucket[]> {
+  const hours = hoursBetween(from, to);
+  const whole = new Set(hours.filter((h) => h >= from.getTime() && h + HOUR <= to.getTime()));
+  const days = [...new Set([...whole].map((h) => dayOf(new Date(h)).getTime()))];
+  const out: RollupBucket[] = [];
+  const done = new Set<number>();
+  const seen = new Set<number>();
+  for (let i = 0; i < days.length; i += DAYS_AT_ONCE) {
+    const chunk = await Promise.all(
+      days
+        .slice(i, i + DAYS_AT_ONCE)
+        .map((day) =>
+          models.RollupHour.find(
+            { day: new Date(day), kind: 'totals' },
+            { _id: 0, hour: 1, upTo: 1, counts: 1 },
+          ).lean<{ hour: Date; upTo: Date; counts: Counts }[]>(),
+        ),
+    );
+    for (const rows of chunk)
+      for (const row of rows) {
+        const hour = new Date(row.hour).getTime();
+        seen.add(hour);
+        if (!whole.has(hour) || new Date(row.upTo).getTime() < hour + HOUR) continue;
+        done.add(hour);
+        for (const [key, count] of Object.entries(row.counts ?? {})) {
+          const [service, level] = splitKey(key);
+          if (count > 0) out.push({ minute: new Date(hour), service, level, count });
+        }
+      }
+  }
+  const missing = hours.filter((h) => !done.has(h));
+  // A whole hour with no totals document was never compacted (nor its minutes document written): its minute rollups
+  // are read directly, one lookup (empty and cheap for an hour without logs). Partial hours go through `read`.
+  const raw = read.raw ?? minuteRollupReader(models);
+  for (let i = 0; i < missing.length; i += 8) {
+    const chunk = missing.slice(i, i + 8);
+    const perHour = await Promise.all(chunk.map((h) => (whole.has(h) && !seen.has(h) ? raw(h) : read(h))));
+    chunk.forEach((hour, index) => {
+      const sums = new Map<string, RollupBucket>();
+      for (const row of perHour[index] ?? []) {
+        if (row.count <= 0 || row.minute.getTime() + MINUTE <= from.getTime() || row.minute >= to) continue;
+        const key = `${row.service}|${row.level}`;
+        const sum = sums.get(key) ?? {
+          minute: new Date(hour),
+          service: row.service,
+          level: row.level,
+          count: 0,
+        };
+        sum.count += row.count;
+        sums.set(key, sum);
+      }
+      out.push(...sums.values());
+    });
+  }
+  return out;
+}
