@@ -9,7 +9,10 @@ export function AckWatermarks({ ack }: { ack: AckState }) {
   return (
     <div style={{ display: 'flex', flexDirection: 'column', gap: 6 }} data-testid="ack-stream">
       <div className="spread">
-        <span className="mono">{ack.stream}</span>
+        <span className="mono">
+          {ack.stream}
+          {ack.session && <span className="faint"> · session {ack.session.slice(0, 8)}</span>}
+        </span>
         <span
           className={`badge${health.tone === 'neutral' ? '' : ` ${health.tone}`}`}
           title={health.title}
