@@ -296,9 +296,11 @@ describe('dashboard in a browser', () => {
     await status.waitFor({ timeout: 5_000 });
     expect(await status.innerText()).toMatch(/^Replay \S+ of checkout\/eu-1 40–42 is /);
     await page.reload();
+    // One range of a stream is one request: asking by hand for a gap the watcher already asked for answers that
+    // request (origin gap) rather than opening a second one; either way the range is listed.
     await page
       .getByTestId('replay-table')
-      .locator('tr', { hasText: 'manual' })
+      .locator('tr', { hasText: '40–42' })
       .filter({ hasText: 'checkout/eu-1' })
       .first()
       .waitFor();
