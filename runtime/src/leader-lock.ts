@@ -20,6 +20,9 @@ export class LeaderLock {
   ) {
     // One attempt each round: a process that does not get the lock is simply not the leader this round.
     this.redlock = new Redlock([redis], { retryCount: 0 });
+    // Redlock also emits every refused attempt (the lock held by another process) as an 'error' event; without a
+    // listener that would crash the process. The outcome reaches the caller as a result instead.
+    this.redlock.on('error', () => undefined);
   }
 
   /** Takes the lock if it is free, or renews it if this process holds it; true while this process leads. */
