@@ -49,11 +49,24 @@ export function startApp(app: string, env: Record<string, string>): AppProcess {
   const collect = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
+  // A process that ends without being asked to (a crash, or a signal from outside) says so, with its last output:
+  // otherwise a test only sees connections refused.
+  let expected = false;
+  child.once('exit', (code, signal) => {
+    if (!expected)
+      process.stderr.write(
+        `[startApp] ${app} (pid ${child.pid}) exited unexpectedly: code ${code}, signal ${signal}\n${output.slice(-4000)}\n`,
+      );
+  });
   return {
     child,
     output: () => output,
-    stop: () => stopChild(child, 10_000),
+    stop: () => {
+      expected = true;
+      return stopChild(child, 10_000);
+    },
     kill: async (signal = 'SIGKILL') => {
+      expected = true;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));
       // The whole process group, as an operator's `kill -9 -PGID` would.
