@@ -8,9 +8,10 @@ import { Redis } from 'ioredis';
 export type RedisPurpose = 'blocking' | 'requests';
 
 /**
- * The one Redis connection factory of every LogStream process. On request-path connections, commands issued in the
- * same tick travel in one pipeline (auto-pipelining), so independent calls cost one round trip; blocking connections
- * keep plain request/reply for BullMQ.
+ * The one Redis connection factory of every LogStream process. Independent calls are sent without waiting for each
+ * other (one connection, many commands in flight). ioredis' auto-pipelining stays off: with it, a pipeline cut short
+ * (a MULTI from the rate limiter, a connection dropped mid-batch) made ioredis throw inside its own callback
+ * ("results[i] is not iterable") and that killed the API process.
  */
 export function createRedis(
   url: string,
@@ -20,7 +21,6 @@ export function createRedis(
   const client = new Redis(url, {
     maxRetriesPerRequest: blocking ? null : 2,
     enableOfflineQueue: blocking,
-    enableAutoPipelining: !blocking,
     connectionName: `logstream-${options.service}-${options.purpose}`,
   });
   // Connection errors while Redis restarts are expected: ioredis reconnects by itself, and the commands that failed
