@@ -112,7 +112,7 @@ export class AckStore {
     return spaceKeys(this.options.prefix, space);
   }
 
-  /** Records that a space changed, for the replay watcher's active set. Sent alongside the script (auto-pipelined). */
+  /** Records that a space changed, for the replay watcher's active set. Sent alongside the script, not after it. */
   private touch(space: string, now: number): Promise<unknown> {
     return this.redis.zadd(activeSpacesKey(this.options.prefix), now, space);
   }
