@@ -1,5 +1,5 @@
-import type { Redis } from 'ioredis';
 import {
+  groupBy,
   normalizeRanges,
   parseSequenceSpace,
   subtractRanges,
@@ -8,7 +8,7 @@ import {
   type SeqRange,
 } from '@logstream/shared-types';
 import { activeSpacesKey, openSpacesKey, scriptKeys, spaceKeys, type SpaceKeys } from './keys';
-import { defineScript, type ScriptCall } from '@logstream/runtime';
+import { defineScript, type ScriptCall, type RedisClient } from '@logstream/runtime';
 import { FORGET_RETAKEN_SCRIPT } from './scripts/forget-retaken';
 import { MARK_LOST_SCRIPT } from './scripts/mark-lost';
 import { PERSIST_SCRIPT } from './scripts/persist';
@@ -26,6 +26,10 @@ export interface AckStoreOptions {
   maxIntervals?: number;
   /** How long a space's state lives after its last change. Default 7 days. */
   stateTtlMs?: number;
+  /** Partitions of the watcher's index (QUEUE_PARTITIONS). Default 1. */
+  partitions?: number;
+  /** The partition of a space (`queueLayout(…).partitionOfSpace`). Default: always 0. */
+  partitionOf?: (space: string) => number;
 }
 
 /** What the API does with one numbered item of a request (see scripts/receive.ts). */
@@ -39,8 +43,16 @@ export interface ReceiveItem {
 
 /** The outcome of {@link AckStore.receive}. */
 export type ReceiveResult =
-  | { kind: 'received'; verdicts: ReceiveVerdict[]; state: AckState }
-  | { kind: 'overflow'; intervals: number };
+  { kind: 'received'; verdicts: ReceiveVerdict[]; state: AckState } | { kind: 'overflow'; intervals: number };
+
+/** One space's part of {@link AckStore.receiveMany}: its numbered items, in order. */
+export interface SpaceReceive {
+  space: string;
+  items: ReceiveItem[];
+}
+
+/** The outcome of one space's call in {@link AckStore.receiveMany}: its result, or the Redis error it met. */
+export type SpaceReceiveOutcome = ReceiveResult | { kind: 'failed'; error: Error };
 
 type RawState = [number, number, number, number[], number[], string[], number[]];
 
@@ -96,7 +108,7 @@ export class AckStore {
   private readonly forgetRetakenScript: ScriptCall;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: AckStoreOptions,
   ) {
     this.maxIntervals = options.maxIntervals ?? 10_000;
@@ -112,9 +124,25 @@ export class AckStore {
     return spaceKeys(this.options.prefix, space);
   }
 
+  /** The watcher partition a space belongs to. */
+  partitionOf(space: string): number {
+    return this.options.partitionOf?.(space) ?? 0;
+  }
+
+  /** The active-space index updates for spaces changed at `now`: one per watcher partition (one key each). */
+  private activeIndexUpdates(spaces: string[], now: number) {
+    const byPartition = groupBy(spaces, (space) => this.partitionOf(space));
+    const partitions = [...byPartition.keys()];
+    const updates = [...byPartition].map(([partition, members]) => ({
+      zadd: activeSpacesKey(this.options.prefix, partition),
+      members: members.flatMap((space) => [now, space]),
+    }));
+    return { partitions, updates };
+  }
+
   /** Records that a space changed, for the replay watcher's active set. Sent alongside the script, not after it. */
   private touch(space: string, now: number): Promise<unknown> {
-    return this.redis.zadd(activeSpacesKey(this.options.prefix), now, space);
+    return this.redis.zadd(activeSpacesKey(this.options.prefix, this.partitionOf(space)), now, space);
   }
 
   /**
@@ -135,6 +163,114 @@ export class AckStore {
       verdicts: reply[0] as ReceiveVerdict[],
       state: toState(space, reply[1] as RawState),
     };
+  }
+
+  /**
+   * {@link receive} for several spaces in one round trip: one script call per space (each touches only its own space's
+   * keys, so each runs on one Redis Cluster slot), plus one update of the active-space index per watcher partition,
+   * sent as one pipeline. Each space's outcome stands alone: a Redis error fails that space's call (`failed`), not the
+   * others. When a partition's index update fails, its spaces are reported failed, since the watcher would not see them.
+   */
+  async receiveMany(calls: SpaceReceive[]): Promise<SpaceReceiveOutcome[]> {
+    if (calls.length === 0) return [];
+    const now = Date.now();
+    const { partitions, updates } = this.activeIndexUpdates(
+      calls.map(({ space }) => space),
+      now,
+    );
+    const replies = await this.inOneRoundTrip([
+      ...calls.map(({ space, items }) => {
+        const args: (string | number)[] = [now, this.maxIntervals, this.stateTtlMs];
+        for (const item of items) args.push(item.seq, item.fingerprint);
+        return { script: 'logstreamAckReceive', keys: scriptKeys(this.keys(space)), args };
+      }),
+      ...updates,
+    ]);
+    const touchedError = new Map(
+      partitions.map((partition, index) => [partition, (replies[calls.length + index] as [Error | null, unknown])[0]]),
+    );
+    return calls.map(({ space }, index): SpaceReceiveOutcome => {
+      const [error, reply] = replies[index] as [Error | null, unknown];
+      const failure = error ?? touchedError.get(this.partitionOf(space)) ?? null;
+      if (failure) return { kind: 'failed', error: failure };
+      const [verdicts, raw] = reply as [unknown, unknown];
+      if (verdicts === 'overflow') return { kind: 'overflow', intervals: Number(raw) };
+      return {
+        kind: 'received',
+        verdicts: verdicts as ReceiveVerdict[],
+        state: toState(space, raw as RawState),
+      };
+    });
+  }
+
+  /**
+   * Sends script calls and index updates together and returns `[error, reply]` per command. On one connection this is
+   * one pipeline (one write, one round trip). A Redis Cluster client cannot pipeline keys of different slots, so there
+   * they are sent as independent commands, still all at once. A failure of the whole batch (connection lost) becomes
+   * every command's error.
+   */
+  private async inOneRoundTrip(
+    commands: (
+      | { script: string; keys: string[]; args: (string | number)[] }
+      | { zadd: string; members: (string | number)[] }
+    )[],
+  ): Promise<[Error | null, unknown][]> {
+    const send = (
+      target: Record<string, (...args: (string | number)[]) => unknown>,
+      command: (typeof commands)[number],
+    ) =>
+      'script' in command
+        ? (target[command.script] as (...args: (string | number)[]) => unknown).call(
+            target,
+            ...command.keys,
+            ...command.args,
+          )
+        : (target.zadd as (...args: (string | number)[]) => unknown).call(
+            target,
+            command.zadd,
+            ...command.members,
+          );
+    try {
+      if (this.redis.isCluster) {
+        return await Promise.all(
+          commands.map((command) =>
+            (send(this.redis as never, command) as Promise<unknown>).then(
+              (reply): [Error | null, unknown] => [null, reply],
+              (error: Error): [Error | null, unknown] => [error, undefined],
+            ),
+          ),
+        );
+      }
+      const pipeline = this.redis.pipeline();
+      for (const command of commands) send(pipeline as never, command);
+      const replies = await pipeline.exec();
+      if (!replies) throw new Error('the Redis pipeline was discarded');
+      return replies;
+    } catch (error) {
+      return commands.map(() => [error as Error, undefined]);
+    }
+  }
+
+  /**
+   * Marks seqs of several spaces durably stored in one round trip (one script call per space, one index update), for
+   * the worker after a flush. Rejects if any call failed: the flush then fails and its jobs are retried.
+   */
+  async persistMany(calls: { space: string; seqs: number[] }[]): Promise<void> {
+    if (calls.length === 0) return;
+    const now = Date.now();
+    const replies = await this.inOneRoundTrip([
+      ...calls.map(({ space, seqs }) => ({
+        script: 'logstreamAckPersist',
+        keys: scriptKeys(this.keys(space)),
+        args: [now, this.stateTtlMs, ...toRanges(seqs).flat()],
+      })),
+      ...this.activeIndexUpdates(
+        calls.map(({ space }) => space),
+        now,
+      ).updates,
+    ]);
+    const failure = replies.find(([error]) => error !== null);
+    if (failure) throw failure[0] as Error;
   }
 
   /** Marks seqs of one space as durably stored. */
@@ -162,30 +298,37 @@ export class AckStore {
 
   /** The recently changed spaces with when each last changed, most recent first (at most `limit`), for `GET /ack`. */
   async activeSpaces(limit = 500): Promise<{ space: string; touchedAt: number }[]> {
-    const flat = await this.redis.zrevrange(activeSpacesKey(this.options.prefix), 0, limit - 1, 'WITHSCORES');
+    const partitions = Array.from({ length: this.options.partitions ?? 1 }, (_, partition) => partition);
+    const flats = await Promise.all(
+      partitions.map((partition) =>
+        this.redis.zrevrange(activeSpacesKey(this.options.prefix, partition), 0, limit - 1, 'WITHSCORES'),
+      ),
+    );
     const out: { space: string; touchedAt: number }[] = [];
-    for (let index = 0; index + 1 < flat.length; index += 2)
-      out.push({ space: flat[index] as string, touchedAt: Number(flat[index + 1]) });
-    return out;
+    for (const flat of flats)
+      for (let index = 0; index + 1 < flat.length; index += 2)
+        out.push({ space: flat[index] as string, touchedAt: Number(flat[index + 1]) });
+    return out.sort((a, b) => b.touchedAt - a.touchedAt).slice(0, limit);
   }
 
   /**
-   * What the replay watcher examines: spaces changed within `idleAfterMs`, and spaces it marked open. Spaces idle for
+   * What the replay watcher of `partition` examines: spaces changed within `idleAfterMs`, and spaces it marked open. Spaces idle for
    * longer leave the active set here, so the cost of a pass follows the active and open spaces only.
    */
-  async spacesToWatch(idleAfterMs: number): Promise<string[]> {
+  async spacesToWatch(idleAfterMs: number, partition = 0): Promise<string[]> {
     const since = Date.now() - idleAfterMs;
+    const active = activeSpacesKey(this.options.prefix, partition);
     const [recent, open] = await Promise.all([
-      this.redis.zrangebyscore(activeSpacesKey(this.options.prefix), since, '+inf'),
-      this.redis.smembers(openSpacesKey(this.options.prefix)),
-      this.redis.zremrangebyscore(activeSpacesKey(this.options.prefix), '-inf', `(${since}`),
+      this.redis.zrangebyscore(active, since, '+inf'),
+      this.redis.smembers(openSpacesKey(this.options.prefix, partition)),
+      this.redis.zremrangebyscore(active, '-inf', `(${since}`),
     ]);
     return [...new Set([...recent, ...open])];
   }
 
   /** Records whether a space has work open, so that it stays watched after it goes idle. */
   async markOpen(space: string, open: boolean): Promise<void> {
-    const key = openSpacesKey(this.options.prefix);
+    const key = openSpacesKey(this.options.prefix, this.partitionOf(space));
     await (open ? this.redis.sadd(key, space) : this.redis.srem(key, space));
   }
 
@@ -297,7 +440,14 @@ export class AckStore {
 
   /** Whether every seq of from..to is stored according to the state. */
   async isPersisted(space: string, from: number, to: number): Promise<boolean> {
-    const [holding] = await this.redis.zrevrangebyscore(this.keys(space).persisted, from, '-inf', 'LIMIT', 0, 1);
+    const [holding] = await this.redis.zrevrangebyscore(
+      this.keys(space).persisted,
+      from,
+      '-inf',
+      'LIMIT',
+      0,
+      1,
+    );
     if (!holding) return false;
     const [, holdingTo] = parseMembers([holding])[0] as SeqRange;
     return holdingTo >= to;

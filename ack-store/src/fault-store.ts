@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import type { FaultAction, FaultState } from '@logstream/shared-types';
 
 /** Default length of each timed fault. */
@@ -25,7 +25,7 @@ export class FaultStore {
   private readonly key: string;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     prefix: string,
     private readonly enabled: boolean,
   ) {

@@ -1,3 +1,4 @@
 export * from './ack-store';
 export * from './fault-store';
-export { activeSpacesKey, spaceKeys, type SpaceKeys } from './keys';
+export * from './pipeline-counters';
+export { activeSpacesKey, openSpacesKey, spaceKeys, type SpaceKeys } from './keys';

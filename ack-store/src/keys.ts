@@ -45,16 +45,22 @@ export function scriptKeys(keys: SpaceKeys): string[] {
   ];
 }
 
-/**
- * The deployment's index of recently changed sequence spaces: space → ms of its last change. Spaces idle for longer
- * than the replay watcher's idle time leave it, so a watcher pass costs what the active spaces cost, not every space
- * ever seen.
- */
-export function activeSpacesKey(prefix: string): string {
-  return `${prefix}:ack:active`;
+/** The index keys of partition 0 keep the names they had before partitions, so one-queue deployments keep theirs. */
+function partitionSuffix(partition: number): string {
+  return partition === 0 ? '' : `:${partition}`;
 }
 
-/** The spaces the replay watcher found with work still open (gaps, unstored seqs, replays), idle or not. */
-export function openSpacesKey(prefix: string): string {
-  return `${prefix}:ack:open`;
+/**
+ * One partition's index of recently changed sequence spaces: space → ms of its last change. Spaces idle for longer
+ * than the replay watcher's idle time leave it, so a watcher pass costs what the active spaces cost, not every space
+ * ever seen. A space's partition is its stream's ingest queue (see `queueLayout`), so each partition's replay watcher
+ * reads its own index; each index is one key, touched by single-key commands only.
+ */
+export function activeSpacesKey(prefix: string, partition = 0): string {
+  return `${prefix}:ack:active${partitionSuffix(partition)}`;
+}
+
+/** The spaces of one partition the replay watcher found with work still open (gaps, unstored seqs, replays). */
+export function openSpacesKey(prefix: string, partition = 0): string {
+  return `${prefix}:ack:open${partitionSuffix(partition)}`;
 }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 /** Calls a script defined with {@link defineScript}: its KEYS, then its ARGV. */
 export type ScriptCall = (keys: string[], args: (string | number)[]) => Promise<unknown>;
@@ -8,7 +8,7 @@ export type ScriptCall = (keys: string[], args: (string | number)[]) => Promise<
  * resends the text by itself when Redis answers NOSCRIPT after a restart) and returns a typed caller.
  */
 export function defineScript(
-  redis: Redis,
+  redis: RedisClient,
   name: string,
   script: { numberOfKeys: number; lua: string },
 ): ScriptCall {

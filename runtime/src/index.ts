@@ -2,3 +2,4 @@ export * from './logger';
 export * from './redis';
 export * from './leader-lock';
 export * from './define-script';
+export * from './ingest-queues';

@@ -1,5 +1,5 @@
 import { ExecutionError, Redlock, type Lock } from '@sesamecare-oss/redlock';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis';
 
 /** What {@link LeaderLock.runExclusive} did. */
 export type ExclusiveRun<T> = { ran: true; result: T } | { ran: false };
@@ -18,7 +18,7 @@ export class LeaderLock {
   private lock: Lock | undefined;
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     private readonly key: string,
     private readonly durationMs: number,
   ) {

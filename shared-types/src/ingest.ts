@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { JobLog } from './log';
 
-/** Payload of one ingest queue job: the valid logs of one `POST /ingest` request. */
+/**
+ * Payload of one ingest queue job: the logs to store of one `POST /ingest` request, or of several committed together
+ * (then each log names its request in `batchId`).
+ */
 export const IngestJobData = z.object({
   batchId: z.string().min(1),
   receivedAt: z.iso.datetime(),

@@ -93,6 +93,11 @@ export type LogInputRaw = z.input<typeof LogInput>;
 /** A log as carried inside a queue job: normalized, with its storage id already derived. */
 export const JobLog = z.object({
   id: z.string().min(1),
+  /**
+   * The request the log came in, when its job holds several (group commit); otherwise the job's `batchId` is the
+   * request's.
+   */
+  batchId: z.string().min(1).optional(),
   service: ServiceName,
   instance: InstanceName.optional(),
   session: SessionId.optional(),
@@ -132,7 +137,9 @@ export function sequenceSpaceOf(log: SpaceFields): string {
 /** The service and instance of a stream name (`service` or `service/instance`). */
 export function parseStream(stream: string): { service: string; instance?: string } {
   const slash = stream.indexOf('/');
-  return slash < 0 ? { service: stream } : { service: stream.slice(0, slash), instance: stream.slice(slash + 1) };
+  return slash < 0
+    ? { service: stream }
+    : { service: stream.slice(0, slash), instance: stream.slice(slash + 1) };
 }
 
 /** The stream and session of a sequence space name (the inverse of {@link sequenceSpaceOf}). */
@@ -146,7 +153,11 @@ export function parseSequenceSpace(space: string): { stream: string; session?: s
  * `space@seq` when the producer numbers its logs, otherwise `batchId:index` fixed at ingest and carried in the job.
  * Slugs and session ids never contain `@` or `:`, so the two forms cannot collide.
  */
-export function deriveLogId(log: SpaceFields & { seq?: number | undefined }, batchId: string, index: number): string {
+export function deriveLogId(
+  log: SpaceFields & { seq?: number | undefined },
+  batchId: string,
+  index: number,
+): string {
   return log.seq !== undefined ? `${sequenceSpaceOf(log)}@${log.seq}` : `${batchId}:${index}`;
 }
 

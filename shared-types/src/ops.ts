@@ -132,6 +132,10 @@ export const MetricsSnapshot = z.object({
 });
 export type MetricsSnapshot = z.infer<typeof MetricsSnapshot>;
 
+/** `GET /queue/history`: the metrics snapshots the API keeps (10 minutes by default), oldest first. */
+export const QueueHistory = z.object({ snapshots: z.array(MetricsSnapshot) });
+export type QueueHistory = z.infer<typeof QueueHistory>;
+
 /** Every socket.io event the server sends, with its payload. */
 export interface ServerToClientEvents {
   'metrics:snapshot': (snapshot: MetricsSnapshot) => void;

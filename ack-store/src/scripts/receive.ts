@@ -27,22 +27,35 @@ for argIndex = 4, #ARGV, 2 do
   table.insert(items, { seq = tonumber(ARGV[argIndex]), fingerprint = ARGV[argIndex + 1] })
 end
 
+-- Every seq received or stored is at most 'high' (both scripts that add seqs raise it), so a seq above it needs no
+-- lookup: the common case of a producer sending its next seqs costs no per-seq Redis call.
+local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
+local highBefore = high
+
 -- Refuse, before changing anything, a request whose new seqs would open more intervals than allowed.
 local unseen = {}
 for _, item in ipairs(items) do
-  if not holds(receivedKey, item.seq) then table.insert(unseen, item.seq) end
+  if item.seq > highBefore or not holds(receivedKey, item.seq) then table.insert(unseen, item.seq) end
 end
-table.sort(unseen)
-local intervalCount = redis.call('ZCARD', receivedKey)
-local opened, runStart = 0, nil
-for position, seq in ipairs(unseen) do
-  runStart = runStart or seq
-  local nextSeq = unseen[position + 1]
-  if not nextSeq or nextSeq > seq + 1 then
-    if not holds(receivedKey, runStart - 1) and not holds(receivedKey, seq + 1) then opened = opened + 1 end
-    runStart = nil
+-- Sorts seqs and calls visit(first, last) for each run of consecutive ones.
+local function forEachRun(seqs, visit)
+  table.sort(seqs)
+  local runStart = nil
+  for position, seq in ipairs(seqs) do
+    runStart = runStart or seq
+    local nextSeq = seqs[position + 1]
+    if not nextSeq or nextSeq > seq + 1 then
+      visit(runStart, seq)
+      runStart = nil
+    end
   end
 end
+
+local intervalCount = redis.call('ZCARD', receivedKey)
+local opened = 0
+forEachRun(unseen, function(first, last)
+  if not holds(receivedKey, first - 1) and not holds(receivedKey, last + 1) then opened = opened + 1 end
+end)
 if opened > 0 and intervalCount + opened > maxIntervals then
   return { 'overflow', intervalCount }
 end
@@ -56,17 +69,16 @@ local function awaitedAgain(seq)
   return holds(lostKey, seq)
 end
 
-local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
-local verdicts, enqueued, seenInRequest = {}, {}, {}
+local verdicts, enqueued, seenInRequest, fresh, fingerprintFields = {}, {}, {}, {}, {}
 for index, item in ipairs(items) do
   local seq, fingerprint = item.seq, item.fingerprint
   local field = seqText(seq)
   local verdict
   if seenInRequest[field] then
     if seenInRequest[field] == fingerprint then verdict = 'duplicate' else verdict = 'conflict' end
-  elseif holds(persistedKey, seq) then
+  elseif seq <= highBefore and holds(persistedKey, seq) then
     verdict = 'verify'
-  elseif holds(receivedKey, seq) then
+  elseif seq <= highBefore and holds(receivedKey, seq) then
     local known = redis.call('HGET', fingerprintsKey, field)
     if awaitedAgain(seq) and not holds(retakenKey, seq) then
       verdict = 'resent'
@@ -76,26 +88,27 @@ for index, item in ipairs(items) do
     else verdict = 'conflict' end
   else
     verdict = 'new'
-    addInterval(receivedKey, seq, seq)
+    table.insert(fresh, seq)
     if seq > high then high = seq end
   end
-  if verdict == 'new' or verdict == 'resent' then redis.call('HSET', fingerprintsKey, field, fingerprint) end
+  if verdict == 'new' or verdict == 'resent' then
+    table.insert(fingerprintFields, field)
+    table.insert(fingerprintFields, fingerprint)
+  end
   if verdict == 'new' or verdict == 'resent' or verdict == 'verify' then table.insert(enqueued, seq) end
   if not seenInRequest[field] then seenInRequest[field] = fingerprint end
   verdicts[index] = verdict
 end
 
--- One in-flight record per run of enqueued seqs: the replay watcher finds runs that were never stored.
-table.sort(enqueued)
-runStart = nil
-for position, seq in ipairs(enqueued) do
-  runStart = runStart or seq
-  local nextSeq = enqueued[position + 1]
-  if not nextSeq or nextSeq > seq + 1 then
-    redis.call('ZADD', inflightKey, now, intervalMember(runStart, seq))
-    runStart = nil
-  end
+-- Later items never look these up (a repeat within the call is caught by seenInRequest), so the new seqs are added
+-- as runs, and the fingerprints in one HSET per 500, after the loop.
+forEachRun(fresh, function(first, last) addInterval(receivedKey, first, last) end)
+for first = 1, #fingerprintFields, 1000 do
+  redis.call('HSET', fingerprintsKey, unpack(fingerprintFields, first, math.min(first + 999, #fingerprintFields)))
 end
+
+-- One in-flight record per run of enqueued seqs: the replay watcher finds runs that were never stored.
+forEachRun(enqueued, function(first, last) redis.call('ZADD', inflightKey, now, intervalMember(first, last)) end)
 
 redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
 refreshExpiry(ttlMs)
