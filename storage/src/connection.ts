@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import type { MongoReadPreference } from '@logstream/shared-types';
 
 /** Database used when `MONGO_URL` names none in its path. */
 export const DEFAULT_DB_NAME = 'logstream';
@@ -18,8 +19,20 @@ export interface ConnectMongoOptions {
   maxPoolSize?: number;
   /** Fail the first connection after this many ms; default 10 000. */
   serverSelectionTimeoutMS?: number;
+  /**
+   * A call whose socket stays silent this long, or that waits this long for a pooled connection, fails instead of
+   * hanging. Default: none (the driver's default, wait forever).
+   */
+  operationTimeoutMS?: number;
   /** Driver command monitoring, used by the benchmark to count insert commands. */
   monitorCommands?: boolean;
+  /**
+   * Write concern of every write (`majority`, or a number of members). Default: the server's (on a MongoDB 5+ replica
+   * set that is `majority`). MONGO_WRITE_CONCERN.
+   */
+  writeConcern?: 'majority' | number;
+  /** Where reads go on a replica set (the dashboard may read from secondaries). Default `primary`. */
+  readPreference?: MongoReadPreference;
 }
 
 /**
@@ -35,6 +48,11 @@ export async function connectMongo(
     maxPoolSize: options.maxPoolSize ?? 10,
     serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
     monitorCommands: options.monitorCommands ?? false,
+    ...(options.operationTimeoutMS !== undefined
+      ? { socketTimeoutMS: options.operationTimeoutMS, waitQueueTimeoutMS: options.operationTimeoutMS }
+      : {}),
+    ...(options.writeConcern !== undefined && { writeConcern: { w: options.writeConcern } }),
+    ...(options.readPreference !== undefined && { readPreference: options.readPreference }),
     autoIndex: false,
     autoCreate: false,
   });

@@ -1,6 +1,8 @@
 export * from './connection';
 export * from './meta-keys';
 export * from './models/log';
+export * from './models/log-document';
+export * from './search/message-words';
 export * from './models/rollup';
 export * from './models/index';
 export * from './models/replay';
@@ -11,5 +13,7 @@ export * from './users/user-accounts';
 export * from './models/retention';
 export * from './search/rollup-reader';
 export * from './search/log-search';
+export * from './search/page-walk';
+export * from './search/backfill-words';
 export * from './models/rollup-hour';
 export * from './search/hour-rollups';

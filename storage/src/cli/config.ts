@@ -14,3 +14,15 @@ export type UsersCliConfig = z.output<typeof UsersCliConfig>;
 export function loadUsersCliConfig(env: Record<string, string | undefined> = process.env): UsersCliConfig {
   return parseEnv(UsersCliConfig, env);
 }
+
+/** Settings of `npm run backfill:words`, read from the environment once. */
+export const BackfillCliConfig = z.object({
+  /** MongoDB holding the logs, as the worker's MONGO_URL. Default mongodb://127.0.0.1:27017. */
+  MONGO_URL: serviceEnv.MONGO_URL,
+});
+export type BackfillCliConfig = z.output<typeof BackfillCliConfig>;
+
+/** Parses the environment; throws a readable ConfigError. */
+export function loadBackfillCliConfig(env: Record<string, string | undefined> = process.env): BackfillCliConfig {
+  return parseEnv(BackfillCliConfig, env);
+}

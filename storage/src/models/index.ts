@@ -38,7 +38,7 @@ export async function ensureIndexes(models: Models): Promise<void> {
  * only kind PostgreSQL can use for the containment test FerretDB pushes down.
  */
 export const EQUALITY_LOOKUPS: Readonly<Record<string, readonly string[]>> = {
-  logs: ['_id', 'minute', 'hour', 'requestId', 'traceId', 'flushRef', 'stream'],
+  logs: ['_id', 'minute', 'hour', 'requestId', 'traceId', 'flushRef', 'stream', 'words'],
   rollups_minute: ['_id', 'hour'],
   rollups_hour: ['_id', 'day'],
   replays: ['_id'],

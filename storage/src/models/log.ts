@@ -18,6 +18,11 @@ export const logSchema = new Schema(
     conflictOf: { type: String },
     level: { type: String, required: true, enum: LOG_LEVELS },
     message: { type: String, required: true },
+    /**
+     * The message's distinct lowercased words (`messageWords`): a text search looks one word up by equality. Logs
+     * stored before this field existed lack it until `npm run backfill:words` adds it.
+     */
+    words: { type: [String], default: undefined },
     ts: { type: Date, required: true },
     /** `ts` truncated to the minute: the rollup bucket, stored because `$dateTrunc` is not portable. */
     minute: { type: Date, required: true },
@@ -50,6 +55,8 @@ logSchema.index({ flushRef: 1 });
 /** The dashboard reads logs one minute bucket at a time, newest first (docs/dashboard.md, "Query plans"). */
 logSchema.index({ minute: 1, ts: -1, _id: -1 });
 logSchema.index({ hour: 1, ts: -1, _id: -1 });
+/** Text search: one word of the query within an hour (a minute bucket's lookup names its hour too); multikey. */
+logSchema.index({ words: 1, hour: 1, ts: -1 });
 
 export type LogDoc = InferSchemaType<typeof logSchema>;
 export type LogModel = Model<LogDoc>;

@@ -21,6 +21,11 @@ export const retentionStatusSchema = new Schema(
     sweepIntervalMs: { type: Number, required: true },
     lastSweepAt: { type: Date, default: null },
     lastSweepDeleted: { type: Schema.Types.Mixed, default: null },
+    /** Hour of the oldest minute rollup, where the sweeper's hour walk starts, and when it was read (a scan). */
+    walkStart: { type: Date, default: null },
+    walkStartReadAt: { type: Date, default: null },
+    /** Whether logs stored before the `hour` field existed remain (false once a scan found none; never true again). */
+    logsWithoutHour: { type: Boolean, default: null },
   },
   { collection: 'retention_status', versionKey: false },
 );

@@ -9,7 +9,10 @@ import { Schema, type Connection, type InferSchemaType, type Model } from 'mongo
  *   `service|level`. Short ranges and the search's page walk read these: one `_id` lookup per hour instead of up to
  *   60 × services × levels minute documents.
  * `upTo` is where the compaction stopped (the hour's end once it is over): minutes from there on are read from
- * `rollups_minute` directly.
+ * `rollups_minute` directly. A log stored after its minute was compacted (a late flush, a replay, a producer's own old
+ * timestamp) makes the worker lower `upTo` to that minute (`$min`), bump `version` and set `stale`, in the same step
+ * as its minute increment: readers then take that minute and the later ones from `rollups_minute` until the
+ * compactor sums the hour again. The compactor writes only if `version` is still the one it read before summing.
  */
 export const rollupHourSchema = new Schema(
   {
@@ -23,11 +26,16 @@ export const rollupHourSchema = new Schema(
     counts: { type: Schema.Types.Mixed },
     minutes: { type: Schema.Types.Mixed },
     compactedAt: { type: Date, required: true },
+    /** Bumped by every late mark; the compactor's write applies only over the version it summed from. */
+    version: { type: Number },
+    /** Set by a late mark, cleared by the compaction that takes it in. */
+    stale: { type: Boolean },
   },
   { collection: 'rollups_hour', versionKey: false, minimize: false },
 );
 
 rollupHourSchema.index({ day: 1, kind: 1 });
+rollupHourSchema.index({ stale: 1, kind: 1 });
 
 export type RollupHourDoc = InferSchemaType<typeof rollupHourSchema>;
 export type RollupHourModel = Model<RollupHourDoc>;

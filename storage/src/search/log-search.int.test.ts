@@ -6,14 +6,10 @@ import { createModels, ensureIndexes, type Models } from '../models/index';
 import { hourOf, minuteOf, rollupBucketFields, rollupId } from '../models/rollup';
 import { hourRollupId } from '../models/rollup-hour';
 import { compactHour, hourBuckets } from './hour-rollups';
-import {
-  bucketFilter,
-  PAGE_SORT,
-  requestLogs,
-  searchPage,
-  searchVolume,
-  type PageRequest,
-} from './log-search';
+import { bucketFilter, PAGE_SORT, requestLogs, searchVolume, type PageRequest } from './log-search';
+import { searchPage } from './page-walk';
+import { backfillWords, wordsBackfillDone } from './backfill-words';
+import { messageWords } from './message-words';
 import { hoursBetween, rollupReader } from './rollup-reader';
 
 const MINUTE = 60_000;
@@ -48,6 +44,7 @@ async function seed(models: Models, now: Date): Promise<Seeded> {
       ...d,
       stream: d.service,
       seq: Number(d._id.split('@')[1]),
+      words: messageWords(d.message),
       minute: minuteOf(d.ts),
       hour: hourOf(d.ts),
       receivedAt: d.ts,
@@ -131,6 +128,25 @@ describe('log search over time buckets (results)', () => {
     expect(page.hasMore).toBe(false);
   });
 
+  it('filters by several services and levels (one pushed-down lookup per pair), newest first', async () => {
+    const wanted = newestFirst(
+      data.docs.filter((d) => ['auth', 'payment'].includes(d.service) && ['warn', 'error'].includes(d.level)),
+    );
+    const page = await searchPage(models, rollupReader(models), {
+      ...request,
+      services: ['auth', 'payment'],
+      levels: ['warn', 'error'],
+      limit: 120,
+    });
+    expect(page.rows.map((r) => r._id)).toEqual(wanted.slice(0, 120).map((d) => d._id));
+    const three = await searchPage(models, rollupReader(models), {
+      ...request,
+      levels: ['info', 'debug', 'warn'],
+    });
+    const threeWanted = newestFirst(data.docs.filter((d) => d.level !== 'error'));
+    expect(three.rows.map((r) => r._id)).toEqual(threeWanted.slice(0, 50).map((d) => d._id));
+  });
+
   it('finds a time range of one hour exactly', async () => {
     const from = new Date(data.now.getTime() - 2 * HOUR - 17 * MINUTE);
     const to = new Date(from.getTime() + HOUR);
@@ -152,6 +168,28 @@ describe('log search over time buckets (results)', () => {
     expect(page.searchedBackTo).toBeNull();
   });
 
+  it('matches text on word boundaries: a part of a word finds nothing', async () => {
+    const served = await searchPage(models, rollupReader(models), { ...request, q: 'served', limit: 10 });
+    expect(served.rows).toHaveLength(10);
+    const part = await searchPage(models, rollupReader(models), { ...request, q: 'serve', limit: 10 });
+    expect(part.rows).toEqual([]);
+    expect(part.hasMore).toBe(false);
+  });
+
+  it('reads back only the newest matches of a dense word, and pages on by keyset', async () => {
+    const wanted = newestFirst(data.docs.filter((d) => /\bserved\b/i.test(d.message))).map((d) => d._id);
+    const first = await searchPage(models, rollupReader(models), { ...request, q: 'Served', limit: 30 });
+    expect(first.rows.map((r) => r._id)).toEqual(wanted.slice(0, 30));
+    const last = first.rows[29]!;
+    const second = await searchPage(models, rollupReader(models), {
+      ...request,
+      q: 'Served',
+      limit: 30,
+      cursor: { ts: new Date(last.ts), id: last._id },
+    });
+    expect(second.rows.map((r) => r._id)).toEqual(wanted.slice(30, 60));
+  });
+
   it('looks a request up directly, and the drawer trace oldest first', async () => {
     const wanted = data.docs.filter((d) => d.requestId === 'req_5');
     const page = await searchPage(models, rollupReader(models), { ...request, requestId: 'req_5' });
@@ -170,6 +208,68 @@ describe('log search over time buckets (results)', () => {
     expect(long.total).toBe(inRange.length);
     const hours = await hourBuckets(models, rollupReader(models), request.from, request.to);
     expect(hours.reduce((sum, b) => sum + b.count, 0)).toBe(data.docs.length);
+  });
+});
+
+describe('logs stored before the words field', () => {
+  let connection: Connection;
+  let models: Models;
+
+  beforeAll(async () => {
+    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('words')));
+    models = createModels(connection);
+    await ensureIndexes(models);
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('are found by text once backfillWords has given them words, which writes its marker', async () => {
+    const now = new Date();
+    const hour = hourOf(new Date(now.getTime() - 2 * HOUR));
+    const legacy = [0, 1, 2].map((i) => ({
+      _id: `legacy@${i + 1}`,
+      service: 'legacy',
+      stream: 'legacy',
+      seq: i + 1,
+      level: 'info',
+      message: `Zebra crossing ${i}`,
+      ts: new Date(hour.getTime() + i * MINUTE),
+      minute: new Date(hour.getTime() + i * MINUTE),
+      hour,
+      receivedAt: now,
+      storedAt: now,
+      batchId: 'b',
+      flushRef: 'old:1',
+    }));
+    await models.Log.collection.insertMany(legacy as never[]);
+    await compactHour(models, hour.getTime(), now);
+    const filter = {
+      from: new Date(hour.getTime() - HOUR),
+      to: now,
+      services: [],
+      levels: [],
+      q: 'zebra',
+      requestId: '',
+      traceId: '',
+    };
+    const lookup = () =>
+      models.Log.find(bucketFilter(filter, 'hour', hour))
+        .sort(PAGE_SORT)
+        .lean();
+    expect(await lookup()).toEqual([]);
+    expect(await wordsBackfillDone(models)).toBe(false);
+
+    const steps: number[] = [];
+    const result = await backfillWords(models, (progress) => steps.push(progress.hoursDone), now);
+    expect(result.updated).toBe(3);
+    expect(steps.at(-1)).toBe(result.hours);
+    expect((await lookup()).map((doc) => doc._id)).toEqual(['legacy@3', 'legacy@2', 'legacy@1']);
+    expect(await wordsBackfillDone(models)).toBe(true);
+    // A second run finds nothing left to do.
+    expect((await backfillWords(models, () => {}, now)).updated).toBe(0);
   });
 });
 

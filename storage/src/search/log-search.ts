@@ -1,6 +1,8 @@
 import type { Models } from '../models/index';
 import type { LogDoc } from '../models/log';
+import { hourOf } from '../models/rollup';
 import { hourBuckets } from './hour-rollups';
+import { lookupWord, textMatcher, wordBoundedPattern } from './message-words';
 import { rollupBuckets, type RollupBucket, type RollupReader } from './rollup-reader';
 
 /** What a log search can filter on (the dashboard's URL, validated). */
@@ -11,7 +13,10 @@ export interface SearchFilter {
   services: string[];
   /** Empty: every level. */
   levels: string[];
-  /** Case-insensitive literal substring of the message; empty: none. */
+  /**
+   * Text the message must contain, matched literally and case-insensitively on word boundaries (`timeout` finds
+   * "timeout after 3 s", not "timeouts"); empty: none.
+   */
   q: string;
   /** Exact request id; empty: none. */
   requestId: string;
@@ -50,28 +55,11 @@ export interface SearchPage {
 /** Sort of result pages; `_id` breaks ties between logs of the same millisecond. */
 export const PAGE_SORT = { ts: -1, _id: -1 } as const;
 
-/** Most logs a text search reads for one page before it reports how far back it got. */
-export const TEXT_SCAN_BUDGET = 2_000;
-
-/** Buckets fetched at once while walking back. */
-const BUCKETS_AT_ONCE = 8;
-
-/** An hour holding at most this many candidate logs is read with one lookup on `hour` instead of minute by minute. */
-export const WHOLE_HOUR_MAX = 500;
-
-/** Candidates a text search reads in one round of parallel lookups. */
-const TEXT_BATCH = 500;
-
 /** Ranges longer than this are counted per hour. */
 export const LONG_RANGE_MS = 6 * 3_600_000;
 
 /** Fields pages never show. */
-const LIST_FIELDS = { flushRef: 0, minute: 0 } as const;
-
-/** Escapes every regex metacharacter so user text is matched literally. */
-export function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}
+export const LIST_FIELDS = { flushRef: 0, minute: 0, words: 0 } as const;
 
 /** `value` as an equality (one value) or `$in` (several); undefined when no value restricts. */
 function oneOrIn(values: string[]): unknown {
@@ -107,7 +95,17 @@ export function bucketFilter(
   if (filter.requestId) out.requestId = filter.requestId;
   if (filter.traceId) out.traceId = filter.traceId;
   out.ts = { $gte: filter.from, $lt: filter.to };
-  if (filter.q) out.message = { $regex: escapeRegex(filter.q), $options: 'i' };
+  if (filter.q) {
+    // One word of the text by equality (pushed down to PostgreSQL by FerretDB, multikey index on MongoDB) narrows the
+    // bucket to the logs holding it; the regex then checks the whole text.
+    const word = lookupWord(filter.q);
+    if (word) {
+      out.words = word;
+      // On MongoDB a minute's lookup uses the `{words, hour, ts}` index too (one index fewer to maintain).
+      if (field === 'minute') out.hour = hourOf(start);
+    }
+    out.message = { $regex: wordBoundedPattern(filter.q), $options: 'i' };
+  }
   if (cursor) out.$or = [{ ts: { $lt: cursor.ts } }, { ts: cursor.ts, _id: { $lt: cursor.id } }];
   return out;
 }
@@ -121,7 +119,7 @@ export function bucketMatches(filter: SearchFilter, bucket: RollupBucket): boole
 }
 
 /** Newest first, `_id` descending on equal times. */
-function byPageOrder(a: LeanLog, b: LeanLog): number {
+export function byPageOrder(a: LeanLog, b: LeanLog): number {
   const dt = new Date(b.ts).getTime() - new Date(a.ts).getTime();
   return dt !== 0 ? dt : a._id < b._id ? 1 : a._id > b._id ? -1 : 0;
 }
@@ -149,119 +147,6 @@ function logsWith(
   return models.Log.find(lookup, LIST_FIELDS).sort({ ts: order, _id: order }).limit(limit).lean<LeanLog[]>();
 }
 
-/** A lookup of the walk: one hour or one minute bucket, with the candidates the rollups count there. */
-interface Slot {
-  field: 'hour' | 'minute';
-  start: number;
-  count: number;
-}
-
-/**
- * One page of a search, newest first, by walking time buckets back: the rollups say which hours (then, in a busy
- * hour, which minutes) hold logs of the chosen services and levels, and how many. Only those buckets are read, newest
- * first, with equality lookups on the stored `hour` or `minute`, until the page is full (early termination). So a page
- * costs about `limit` logs plus the rollups of the hours it walks, whatever the size of the store. A text search
- * cannot know from the rollups where its matches are: it reads its candidates bucket by bucket and stops after
- * {@link TEXT_SCAN_BUDGET} of them, telling how far back it got. A request id or trace id is one direct lookup.
- */
-export async function searchPage(
-  models: Models,
-  read: RollupReader,
-  request: PageRequest,
-): Promise<SearchPage> {
-  const want = request.limit + 1;
-  if (request.requestId || request.traceId) {
-    const { minute: _minute, ...filter } = minuteFilter(request, new Date(0), request.cursor);
-    const docs = await models.Log.find(filter, LIST_FIELDS).sort(PAGE_SORT).limit(want).lean<LeanLog[]>();
-    return done(docs, request.limit, null, docs.length);
-  }
-  const upper = request.cursor
-    ? new Date(Math.min(request.to.getTime(), request.cursor.ts.getTime() + 1))
-    : request.to;
-  const cursorAt = {
-    minute: request.cursor ? Math.floor(request.cursor.ts.getTime() / 60_000) * 60_000 : NaN,
-    hour: request.cursor ? Math.floor(request.cursor.ts.getTime() / 3_600_000) * 3_600_000 : NaN,
-  };
-  const found: LeanLog[] = [];
-  let examined = 0;
-  const hours = countsBy(await hourBuckets(models, read, request.from, upper), request);
-  for (const [hour, hourCount] of hours) {
-    let slots: Slot[] = [{ field: 'hour', start: hour, count: hourCount }];
-    if (hourCount > WHOLE_HOUR_MAX) {
-      const from = new Date(Math.max(hour, request.from.getTime()));
-      const to = new Date(Math.min(hour + 3_600_000, upper.getTime()));
-      slots = countsBy(await rollupBuckets(read, from, to), request).map(([start, count]) => ({
-        field: 'minute',
-        start,
-        count,
-      }));
-    }
-    for (let i = 0; i < slots.length;) {
-      // Take buckets until they can fill the page (exact for service/level; a text search reads whole buckets).
-      const batch: Slot[] = [];
-      let expected = 0;
-      while (
-        i < slots.length &&
-        batch.length < BUCKETS_AT_ONCE &&
-        (request.q ? expected < TEXT_BATCH : expected < want - found.length)
-      ) {
-        const slot = slots[i++] as Slot;
-        batch.push(slot);
-        expected += slot.count;
-      }
-      const pages = await Promise.all(
-        batch.map((slot) =>
-          models.Log.find(
-            bucketFilter(
-              request,
-              slot.field,
-              new Date(slot.start),
-              slot.start === cursorAt[slot.field] ? request.cursor : null,
-            ),
-            LIST_FIELDS,
-          )
-            .sort(PAGE_SORT)
-            .limit(want)
-            .lean<LeanLog[]>(),
-        ),
-      );
-      for (const docs of pages) found.push(...docs);
-      if (request.q) examined += expected;
-      if (found.length >= want) break;
-      if (request.q && examined >= TEXT_SCAN_BUDGET) {
-        // Everything before the oldest bucket read is still unsearched.
-        const oldest = (batch[batch.length - 1] as Slot).start;
-        return done(
-          found,
-          request.limit,
-          oldest > request.from.getTime() ? new Date(oldest) : null,
-          examined,
-        );
-      }
-    }
-    if (found.length >= want) break;
-  }
-  return done(found, request.limit, null, request.q ? examined : found.length);
-}
-
-function done(found: LeanLog[], limit: number, searchedBackTo: Date | null, examined: number): SearchPage {
-  found.sort(byPageOrder);
-  const hasMore = found.length > limit;
-  // A full page answers the question; how far back the budget reached matters only for a page that is not full.
-  return { rows: found.slice(0, limit), hasMore, searchedBackTo: hasMore ? null : searchedBackTo, examined };
-}
-
-/** Bucket starts (epoch ms) with the count of logs matching the filter per the rollups, newest first. */
-function countsBy(buckets: RollupBucket[], filter: SearchFilter): [number, number][] {
-  const counts = new Map<number, number>();
-  for (const bucket of buckets) {
-    if (!bucketMatches(filter, bucket)) continue;
-    const start = bucket.minute.getTime();
-    counts.set(start, (counts.get(start) ?? 0) + bucket.count);
-  }
-  return [...counts.entries()].sort((a, b) => b[0] - a[0]);
-}
-
 /** Volume of a search per time bucket and level. */
 export interface SearchVolume {
   rows: { minute: Date; level: string; count: number }[];
@@ -283,7 +168,7 @@ export async function searchVolume(
   filter: SearchFilter,
 ): Promise<SearchVolume> {
   if (filter.requestId || filter.traceId) {
-    const needle = filter.q.toLowerCase();
+    const matches = textMatcher(filter.q);
     const lookup = filter.requestId ? { requestId: filter.requestId } : { traceId: filter.traceId };
     const docs = (await logsWith(models, lookup, 1000, 1))
       .filter((doc) => !filter.traceId || !filter.requestId || doc.traceId === filter.traceId)
@@ -292,7 +177,7 @@ export async function searchVolume(
           doc.ts >= filter.from &&
           doc.ts < filter.to &&
           bucketMatches(filter, { ...doc, minute: doc.ts, count: 1 }) &&
-          (!needle || doc.message.toLowerCase().includes(needle)),
+          matches(doc.message),
       );
     const rows = docs.map((doc) => ({
       minute: new Date(Math.floor(new Date(doc.ts).getTime() / 60_000) * 60_000),

@@ -11,10 +11,7 @@ export interface RollupBucket {
 }
 
 /** Reads the rollup buckets of one hour, given the hour's start in epoch ms. */
-export type RollupReader = ((hourMs: number) => Promise<RollupBucket[]>) & {
-  /** The minute rollups of an hour read directly (remembered like the reader's own reads), when the reader has one. */
-  raw?: (hourMs: number) => Promise<RollupBucket[]>;
-};
+export type RollupReader = (hourMs: number) => Promise<RollupBucket[]>;
 
 /** Hour lookups issued at once by {@link rollupBuckets}. */
 const HOUR_READS_AT_ONCE = 8;

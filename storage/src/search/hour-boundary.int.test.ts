@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { Connection } from 'mongoose';
+import { mongoUrlWithDb, testMongoUrl, uniqueName } from '@logstream/devstack';
+import { connectMongo } from '../connection';
+import { createModels, ensureIndexes, type Models } from '../models/index';
+import { hourOf, minuteOf, rollupBucketFields, rollupId } from '../models/rollup';
+import { compactHour } from './hour-rollups';
+import { searchPage } from './page-walk';
+import { messageWords } from './message-words';
+import { rollupReader } from './rollup-reader';
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+
+async function store(models: Models, logs: { id: string; message: string; ts: Date }[]) {
+  await models.Log.collection.insertMany(
+    logs.map((log, index) => ({
+      _id: log.id,
+      service: 'edge',
+      stream: 'edge',
+      level: 'info',
+      seq: index + 1,
+      message: log.message,
+      words: messageWords(log.message),
+      ts: log.ts,
+      minute: minuteOf(log.ts),
+      hour: hourOf(log.ts),
+      receivedAt: log.ts,
+      storedAt: log.ts,
+      batchId: 'b',
+      flushRef: 'seed:1',
+    })) as never[],
+  );
+  const rollups = new Map<string, Record<string, unknown> & { count: number }>();
+  for (const log of logs) {
+    const minute = minuteOf(log.ts);
+    const id = rollupId(minute, 'edge', 'info');
+    const bucket = rollups.get(id) ?? { _id: id, ...rollupBucketFields(minute, 'edge', 'info'), count: 0 };
+    bucket.count += 1;
+    rollups.set(id, bucket);
+  }
+  await models.Rollup.collection.insertMany([...rollups.values()] as never[]);
+}
+
+describe('text search across an hour boundary', () => {
+  let connection: Connection;
+  let models: Models;
+
+  beforeAll(async () => {
+    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('boundary')));
+    models = createModels(connection);
+    await ensureIndexes(models);
+  });
+
+  afterAll(async () => {
+    await connection.dropDatabase();
+    await connection.close();
+  });
+
+  it('finds a log of the last minute of the previous hour seconds after the hour turned', async () => {
+    const current = hourOf(new Date()).getTime();
+    const previous = current - HOUR;
+    const logs: { id: string; message: string; ts: Date }[] = [];
+    for (let minute = 45; minute < 60; minute++)
+      for (let i = 0; i < 40; i++)
+        logs.push({
+          id: `f${minute}-${i}`,
+          message: `filler ${i}`,
+          ts: new Date(previous + minute * MINUTE + i * 1000),
+        });
+    logs.push({
+      id: 'needle',
+      message: 'live e2e t_msg_abc123',
+      ts: new Date(previous + 59 * MINUTE + 50_000),
+    });
+    for (let i = 0; i < 10; i++)
+      logs.push({ id: `n${i}`, message: `fresh ${i}`, ts: new Date(current + 500 + i * 300) });
+    await store(models, logs);
+    const at = new Date(current + 2_000);
+    await compactHour(models, previous, at);
+    await compactHour(models, current, at);
+    const page = await searchPage(models, rollupReader(models), {
+      services: [],
+      levels: [],
+      q: 't_msg_abc123',
+      requestId: '',
+      traceId: '',
+      from: new Date(current + 5_000 - 15 * MINUTE),
+      to: new Date(current + 5_000),
+      limit: 50,
+      cursor: null,
+    });
+    expect(page.rows.map((row) => row._id)).toEqual(['needle']);
+  });
+});
