@@ -17,8 +17,14 @@ export const WorkerConfig = z
     FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(200),
     /** Bulk inserts that may run at once. Default 4. */
     FLUSH_LANES: z.coerce.number().int().min(1).max(64).default(4),
+    /** A flush (insert, rollups, ACK marks) not done after this long fails and its jobs are retried. Default 60000 ms. */
+    FLUSH_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
+    /** A MongoDB call whose socket is silent this long, or that waits this long for a pooled connection, fails. Default 30000 ms. */
+    MONGO_OP_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** Jobs held at once (their logs wait in the buffer). Default 64. */
     CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(64),
+    /** Logs held at once by running jobs: fewer jobs are taken while jobs are large (see HeldLogsBudget). Default 20000. */
+    MAX_HELD_LOGS: z.coerce.number().int().min(100).default(20_000),
     /** A job's lock; a crashed worker's jobs return to the queue after it lapses. Default 15000 ms. */
     LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(15_000),
     /** How often stalled jobs are looked for. Default 5000 ms. */
@@ -51,11 +57,11 @@ export const WorkerConfig = z
     RETENTION_DAYS: RetentionDays.default(DEFAULT_RETENTION_DAYS),
     /** How often the retention sweeper runs (one worker at a time, under a leader lock). Default 600000 ms (10 min). */
     RETENTION_SWEEP_MS: z.coerce.number().int().min(100).default(600_000),
-    /** Documents deleted per batch by the sweeper. Default 1000. */
+    /** An hour of one service with at most this many logs goes in one delete, a fuller one minute by minute; also the batch of other collections. Default 1000. */
     RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Pause between two delete batches, so ingest writes interleave. Default 100 ms. */
     RETENTION_BATCH_PAUSE_MS: z.coerce.number().int().min(0).default(100),
-    /** Most delete batches per collection and sweep; the rest waits for the next sweep. Default 500. */
+    /** Most delete statements per sweep; the rest waits for the next sweep. Default 500. */
     RETENTION_MAX_BATCHES: z.coerce.number().int().min(1).default(500),
     /** Dead-letter queue jobs older than this leave Redis once MongoDB holds their letter. Default 604800000 ms (7 days). */
     DEAD_LETTER_REDIS_MS: z.coerce
@@ -63,6 +69,10 @@ export const WorkerConfig = z
       .int()
       .min(0)
       .default(7 * 24 * 60 * 60 * 1000),
+  })
+  .refine((c) => c.MONGO_OP_TIMEOUT_MS < c.FLUSH_TIMEOUT_MS, {
+    message: 'MONGO_OP_TIMEOUT_MS must be below FLUSH_TIMEOUT_MS (a stuck call should fail before its flush is abandoned)',
+    path: ['MONGO_OP_TIMEOUT_MS'],
   })
   .refine((c) => c.STALLED_INTERVAL_MS < c.LOCK_DURATION_MS, {
     message: 'STALLED_INTERVAL_MS must be below LOCK_DURATION_MS',

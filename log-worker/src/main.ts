@@ -1,8 +1,9 @@
 import { Queue, Worker } from 'bullmq';
-import { AckStore, FaultStore } from '@logstream/ack-store';
-import { createLogger, createRedis, LeaderLock } from '@logstream/runtime';
+import { AckStore, FaultStore, PipelineCounters } from '@logstream/ack-store';
+import { createLogger, createRedis, IngestQueues, LeaderLock } from '@logstream/runtime';
 import {
-  QUEUE_NAMES,
+  queueLayout,
+  redisTargetOf,
   SOCKET_CHANNEL,
   type DeadLetterJobData,
   type IngestJobData,
@@ -12,6 +13,7 @@ import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
 import { createIngestProcessor } from './processors/ingest-processor';
+import { HeldLogsBudget } from './services/held-logs-budget';
 import { LivePublisher } from './realtime/live-publisher';
 import { LogWriter } from './repositories/log-writer';
 import { RetentionRepo } from './repositories/retention-repo';
@@ -29,13 +31,26 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ name: 'log-worker', level: config.LOG_LEVEL, pretty: config.LOG_PRETTY });
   const redisError = (error: Error) => logger.warn({ err: error }, 'Redis connection error; reconnecting');
-  const mongo = await connectMongo(config.MONGO_URL, { monitorCommands: true });
+  const mongo = await connectMongo(config.MONGO_URL, {
+    monitorCommands: true,
+    operationTimeoutMS: config.MONGO_OP_TIMEOUT_MS,
+    writeConcern: config.MONGO_WRITE_CONCERN,
+  });
   const metrics = new WorkerMetrics();
   metrics.watchMongo(mongo);
   const models = createModels(mongo);
   await ensureIndexes(models);
-  const redis = createRedis(config.REDIS_URL, { service: 'worker', purpose: 'blocking', onError: redisError });
-  const ack = new AckStore(redis, { prefix: config.QUEUE_PREFIX, stateTtlMs: config.STREAM_STATE_TTL_MS });
+  const target = redisTargetOf(config);
+  const redis = createRedis(target, { service: 'worker', purpose: 'blocking', onError: redisError });
+  const layout = queueLayout({ partitions: config.QUEUE_PARTITIONS, cluster: 'cluster' in target });
+  const ack = new AckStore(redis, {
+    prefix: config.QUEUE_PREFIX,
+    stateTtlMs: config.STREAM_STATE_TTL_MS,
+    partitions: layout.ingest.length,
+    partitionOf: layout.partitionOfSpace,
+  });
+  const counters = new PipelineCounters(redis, config.QUEUE_PREFIX);
+  counters.start();
   const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
 
   const sink = new LogSink(
@@ -44,6 +59,7 @@ async function main(): Promise<void> {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
       lanes: config.FLUSH_LANES,
+      flushTimeoutMs: config.FLUSH_TIMEOUT_MS,
       onFlushed: async (result, durationMs, items) => {
         await recordPersisted(ack, result);
         metrics.observeFlush(result, durationMs, items);
@@ -52,23 +68,39 @@ async function main(): Promise<void> {
     },
     logger.child({ module: 'sink' }),
   );
-  const worker = new Worker<IngestJobData>(QUEUE_NAMES.ingest, createIngestProcessor(sink), {
-    connection: redis,
-    prefix: config.QUEUE_PREFIX,
-    concurrency: config.CONCURRENCY,
-    lockDuration: config.LOCK_DURATION_MS,
-    stalledInterval: config.STALLED_INTERVAL_MS,
-    maxStalledCount: config.MAX_STALLED_COUNT,
-  });
-  worker.on('failed', (job, error) =>
-    logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+  // One BullMQ worker per ingest queue, sharing the process's job budget (CONCURRENCY, MAX_HELD_LOGS) and its buffer.
+  const jobsPerQueue = Math.max(1, Math.ceil(config.CONCURRENCY / layout.ingest.length));
+  const held: { budget?: HeldLogsBudget } = {};
+  const processor = createIngestProcessor(sink, (logs) => held.budget?.observe(logs));
+  const workers = layout.ingest.map(
+    (name) =>
+      new Worker<IngestJobData>(name, processor, {
+        connection: redis,
+        prefix: config.QUEUE_PREFIX,
+        concurrency: jobsPerQueue,
+        lockDuration: config.LOCK_DURATION_MS,
+        stalledInterval: config.STALLED_INTERVAL_MS,
+        maxStalledCount: config.MAX_STALLED_COUNT,
+      }),
   );
-  worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
-  const ingestQueue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
-    connection: redis,
-    prefix: config.QUEUE_PREFIX,
+  held.budget = new HeldLogsBudget(workers, {
+    maxHeldLogs: config.MAX_HELD_LOGS,
+    maxJobsPerQueue: jobsPerQueue,
   });
-  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, {
+  for (const worker of workers) {
+    worker.on('failed', (job, error) =>
+      logger.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: error }, 'job failed'),
+    );
+    worker.on('error', (error) => logger.error({ err: error }, 'worker error'));
+    // Shared rates (the APIs' /stats/snapshot and Retry-After): jobs completed, logs stored, ingest → stored latency.
+    worker.on('completed', (_job, result: { stored?: number; e2eMs?: number } | undefined) => {
+      counters.add('completedJobs');
+      counters.add('storedLogs', result?.stored ?? 0);
+      if (typeof result?.e2eMs === 'number') counters.addLatency(result.e2eMs);
+    });
+  }
+  const ingestQueues = new IngestQueues({ layout, connection: redis, prefix: config.QUEUE_PREFIX });
+  const deadLetterQueue = new Queue<DeadLetterJobData>(layout.deadLetter, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
   });
@@ -78,8 +110,11 @@ async function main(): Promise<void> {
     logger.child({ module: 'dead-letters' }),
     metrics,
   );
-  deadLetters.attach(worker);
-  trimCompletedPayloads(worker, logger.child({ module: 'job-trimmer' }));
+  for (const worker of workers) {
+    deadLetters.attach(worker);
+    trimCompletedPayloads(worker, logger.child({ module: 'job-trimmer' }));
+    metrics.watchWorker(worker, () => sink.buffered);
+  }
   const retention = new RetentionSweeper(
     new RetentionRepo(models),
     models,
@@ -96,28 +131,36 @@ async function main(): Promise<void> {
     logger.child({ module: 'retention' }),
   );
   await retention.start();
-  metrics.watchWorker(worker, () => sink.buffered);
-  const watcher = new ReplayWatcher(
-    ack,
-    models,
-    new LeaderLock(redis, `${config.QUEUE_PREFIX}:replay-watcher`, config.REPLAY_INTERVAL_MS * 5),
-    {
-      replayAfterMs: config.REPLAY_AFTER_MS,
-      expireAfterMs: config.REPLAY_EXPIRE_MS,
-      intervalMs: config.REPLAY_INTERVAL_MS,
-      idleAfterMs: config.STREAM_IDLE_MS,
-      oldestPendingJobAt: oldestPendingJob(redis, ingestQueue),
-      onRequested: (replay) => {
-        metrics.replays.inc();
-        live.replayRequested(replay);
-      },
-      onCompleted: (replay) => live.replayCompleted(replay),
-    },
-    logger.child({ module: 'replay-watcher' }),
+  // One replay watcher per ingest queue, each under its own leader lock: the partitions' work spreads over the workers.
+  const watchers = ingestQueues.all.map(
+    (queue, partition) =>
+      new ReplayWatcher(
+        ack,
+        models,
+        new LeaderLock(
+          redis,
+          `${config.QUEUE_PREFIX}:replay-watcher${partition === 0 ? '' : `:${partition}`}`,
+          config.REPLAY_INTERVAL_MS * 5,
+        ),
+        {
+          partition,
+          replayAfterMs: config.REPLAY_AFTER_MS,
+          expireAfterMs: config.REPLAY_EXPIRE_MS,
+          intervalMs: config.REPLAY_INTERVAL_MS,
+          idleAfterMs: config.STREAM_IDLE_MS,
+          oldestPendingJobAt: oldestPendingJob(redis, queue),
+          onRequested: (replay) => {
+            metrics.replays.inc();
+            live.replayRequested(replay);
+          },
+          onCompleted: (replay) => live.replayCompleted(replay),
+        },
+        logger.child({ module: 'replay-watcher', partition }),
+      ),
   );
-  watcher.start();
+  for (const watcher of watchers) watcher.start();
   const faults = new FaultWatcher(
-    worker,
+    workers,
     new FaultStore(redis, config.QUEUE_PREFIX, config.ENABLE_FAULTS),
     {
       onCrashed: (until) => live.workerCrashed(until, 'injected crash-worker fault'),
@@ -153,28 +196,37 @@ async function main(): Promise<void> {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
       lanes: config.FLUSH_LANES,
+      queues: layout.ingest,
+      redis: 'cluster' in target ? 'cluster' : 'single',
       health: health.address(),
     },
     'log worker running',
   );
 
   const shutdown = async (signal: string) => {
-    logger.info({ signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutting down: finishing active jobs and flushing');
+    logger.info(
+      { signal, timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+      'shutting down: finishing active jobs and flushing',
+    );
     // A database that does not answer must not keep the process alive: unfinished jobs return to the queue when their
     // locks lapse, and another worker stores them.
     setTimeout(() => {
-      logger.warn({ timeoutMs: config.SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting with jobs unfinished');
+      logger.warn(
+        { timeoutMs: config.SHUTDOWN_TIMEOUT_MS },
+        'shutdown timed out; exiting with jobs unfinished',
+      );
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS).unref();
     faults.stop();
     await retention.stop();
     await compactor.stop();
-    await watcher.stop();
-    await worker.close();
+    await Promise.all(watchers.map((watcher) => watcher.stop()));
+    await Promise.all(workers.map((worker) => worker.close()));
     await sink.close();
     await deadLetters.drain();
     await deadLetterQueue.close();
-    await ingestQueue.close();
+    await ingestQueues.close();
+    await counters.stop();
     health.close();
     await mongo.close();
     await redis.quit();

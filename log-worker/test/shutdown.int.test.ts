@@ -53,4 +53,41 @@ describe('worker under a frozen database (processes)', () => {
       await ferret.stop();
     }
   }, 180_000);
+
+  it('a call to a frozen database fails after the operation timeout instead of hanging, and the pool recovers', async () => {
+    const ferret = await startFerretdb();
+    const connection = await connectMongo(ferret.url, { dbName: uniqueName('optimeout'), operationTimeoutMS: 1_000 });
+    try {
+      const models = createModels(connection);
+      await models.Log.collection.insertOne({ _id: 'before', service: 'frozen' } as never);
+      process.kill(ferret.pid, 'SIGSTOP');
+      let failure: unknown;
+      const started = Date.now();
+      try {
+        await models.Log.collection.insertOne({ _id: 'during', service: 'frozen' } as never);
+      } catch (error) {
+        failure = error;
+      } finally {
+        process.kill(ferret.pid, 'SIGCONT');
+      }
+      expect(String(failure)).toMatch(/timed out|timeout/i);
+      expect(Date.now() - started).toBeLessThan(15_000);
+      await waitFor(
+        async () => {
+          try {
+            await models.Log.collection.insertOne({ _id: 'after', service: 'frozen' } as never);
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        20_000,
+        'the connection did not recover after the database came back',
+      );
+      expect(await models.Log.collection.countDocuments({ _id: { $in: ['before', 'after'] } } as never)).toBe(2);
+    } finally {
+      await connection.close();
+      await ferret.stop();
+    }
+  }, 60_000);
 });

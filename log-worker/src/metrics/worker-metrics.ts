@@ -15,6 +15,7 @@ export class WorkerMetrics {
   readonly logsStored: Counter;
   readonly duplicatesSkipped: Counter;
   readonly insertCommands: Counter;
+  readonly dbCommands: Counter<'command'>;
   readonly deadLetters: Counter;
   readonly replays: Counter;
   readonly jobs: Counter<'outcome'>;
@@ -58,6 +59,12 @@ export class WorkerMetrics {
       help: 'insert commands the MongoDB driver sent (command monitoring); one per bulk insert of logs',
       registers,
     });
+    this.dbCommands = new Counter({
+      name: 'logstream_worker_db_commands_total',
+      help: 'Every command the MongoDB driver sent (command monitoring), by command name: insert, update, find, delete …',
+      labelNames: ['command'],
+      registers,
+    });
     this.deadLetters = new Counter({
       name: 'logstream_worker_dead_letters_total',
       help: 'Ingest jobs that failed their last attempt and were dead-lettered',
@@ -99,10 +106,11 @@ export class WorkerMetrics {
     }
   }
 
-  /** Counts insert commands through the driver's command monitoring (connect with `monitorCommands: true`). */
+  /** Counts database commands through the driver's command monitoring (connect with `monitorCommands: true`). */
   watchMongo(connection: Connection): void {
     connection.getClient().on('commandStarted', (event) => {
       if (event.commandName === 'insert') this.insertCommands.inc();
+      this.dbCommands.inc({ command: event.commandName });
     });
   }
 

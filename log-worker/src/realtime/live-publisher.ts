@@ -1,5 +1,5 @@
 import { Emitter } from '@socket.io/redis-emitter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import {
   streamOf,
   type JobLog,
@@ -19,7 +19,7 @@ export class LivePublisher {
   private refilledAt = Date.now();
 
   constructor(
-    redis: Redis,
+    redis: RedisClient,
     channel: string,
     private readonly maxPerSec: number,
   ) {

@@ -1,12 +1,11 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
-import { conflictLogId, streamOf, type JobLog } from '@logstream/shared-types';
+import { conflictLogId, type JobLog } from '@logstream/shared-types';
 import {
-  encodeMetaKeys,
-  hourOf,
-  minuteOf,
+  logDocument,
+  markLateMinutes,
   rollupBucketFields,
   rollupId,
-  type LogDoc,
+  type LogDocument,
   type Models,
   type RollupDoc,
 } from '@logstream/storage';
@@ -32,36 +31,17 @@ export interface WriteResult {
 
 const DUPLICATE_KEY = 11000;
 
-type LogDocument = LogDoc & { _id: string };
 type BucketCount = { minute: Date; service: string; level: string; n: number };
 type StoredCopy = { flushRef: string; fp: string | undefined };
+type FlushIncrements = { buckets: BucketCount[]; writerId: string; flush: number };
 
 function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
-  const { log } = pending;
-  const ts = new Date(log.ts);
-  const doc: LogDocument = {
-    _id: log.id,
-    service: log.service,
-    stream: streamOf(log),
-    level: log.level,
-    message: log.message,
-    ts,
-    minute: minuteOf(ts),
-    hour: hourOf(ts),
+  return logDocument(pending.log, {
     receivedAt: pending.receivedAt,
     storedAt,
     batchId: pending.batchId,
     flushRef,
-  };
-  if (log.instance !== undefined) doc.instance = log.instance;
-  if (log.session !== undefined) doc.session = log.session;
-  if (log.seq !== undefined) doc.seq = log.seq;
-  if (log.fp !== undefined) doc.fp = log.fp;
-  if (log.requestId !== undefined) doc.requestId = log.requestId;
-  if (log.traceId !== undefined) doc.traceId = log.traceId;
-  if (log.spanId !== undefined) doc.spanId = log.spanId;
-  if (log.meta !== undefined) doc.meta = encodeMetaKeys(log.meta);
-  return doc;
+  });
 }
 
 /** Indexes of the items an unordered insert refused as duplicates; rethrows any other failure. */
@@ -107,6 +87,9 @@ export class LogWriter {
   private readonly completedFlushes: string[] = [];
   /** Rollup buckets known to exist, so that only new minutes pay for an upsert. */
   private readonly knownBuckets = new Set<string>();
+  /** Flushes whose increments wait for the next rollup write (see incrementTogether). */
+  private pendingIncrements: (FlushIncrements & { resolve: () => void; reject: (error: unknown) => void })[] =
+    [];
 
   constructor(private readonly models: Models) {}
 
@@ -124,7 +107,8 @@ export class LogWriter {
 
     // A duplicate key is a retry, unless the stored copy has another fingerprint: then the seq was reused for other
     // content, and this log is stored beside it rather than dropped.
-    const stored = duplicates.size > 0 ? await this.storedCopies(docs.filter((_, i) => duplicates.has(i))) : new Map();
+    const stored =
+      duplicates.size > 0 ? await this.storedCopies(docs.filter((_, i) => duplicates.has(i))) : new Map();
     const conflicting = new Set<number>();
     for (const index of duplicates) {
       const doc = docs[index] as LogDocument;
@@ -135,23 +119,24 @@ export class LogWriter {
       const doc = docs[index] as LogDocument;
       return { ...doc, _id: conflictLogId(doc._id, doc.fp as string), conflictOf: doc._id };
     });
-    const conflictDuplicates = conflictDocs.length > 0 ? await this.insertIgnoringDuplicates(conflictDocs) : new Set();
+    const conflictDuplicates =
+      conflictDocs.length > 0 ? await this.insertIgnoringDuplicates(conflictDocs) : new Set();
 
     const fresh = [
       ...docs.filter((_, index) => !duplicates.has(index)),
       ...conflictDocs.filter((_, index) => !conflictDuplicates.has(index)),
     ];
-    const recoveredFlushes = await this.serialized(async () => {
-      const recovered = stored.size > 0 ? await this.recoverEarlierFlushes(stored) : 0;
-      await this.applyIncrements(countByBucket(fresh), writerId, flush);
-      return recovered;
-    });
+    const recoveredFlushes =
+      stored.size > 0 ? await this.serialized(() => this.recoverEarlierFlushes(stored)) : 0;
+    await this.incrementTogether(countByBucket(fresh), writerId, flush);
     this.applied.set(writerId, flush);
     this.forgetJournal(flushRef);
 
     return {
       inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
-      duplicates: batch.filter((_, index) => duplicates.has(index) && !conflicting.has(index)).map((p) => p.log),
+      duplicates: batch
+        .filter((_, index) => duplicates.has(index) && !conflicting.has(index))
+        .map((p) => p.log),
       conflicts: batch.filter((_, index) => conflicting.has(index)).map((p) => p.log),
       recoveredFlushes,
     };
@@ -179,9 +164,33 @@ export class LogWriter {
     );
     const copies = new Map<string, StoredCopy>();
     for (const copy of found) {
-      if (copy) copies.set(String(copy._id), { flushRef: String(copy.flushRef), fp: copy.fp as string | undefined });
+      if (copy)
+        copies.set(String(copy._id), { flushRef: String(copy.flushRef), fp: copy.fp as string | undefined });
     }
     return copies;
+  }
+
+  /**
+   * Applies a flush's increments together with those of every other flush that reaches this step while a rollup
+   * write is running: one `update` command (and at most one upsert of new buckets) for all of them. They come from
+   * different writers (a lane waits for its own increments before its next flush), so each statement's mark check
+   * is independent of the others and their order does not matter. A failure fails every flush of the batch.
+   */
+  private incrementTogether(buckets: BucketCount[], writerId: string, flush: number): Promise<void> {
+    if (buckets.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.pendingIncrements.push({ buckets, writerId, flush, resolve, reject });
+      if (this.pendingIncrements.length > 1) return; // a write of them is already queued
+      void this.serialized(async () => {
+        const batch = this.pendingIncrements.splice(0);
+        try {
+          await this.applyIncrementsOf(batch);
+          for (const entry of batch) entry.resolve();
+        } catch (error) {
+          for (const entry of batch) entry.reject(error);
+        }
+      });
+    });
   }
 
   /** Runs `task` after every rollup write queued before it. */
@@ -227,7 +236,10 @@ export class LogWriter {
       ),
     );
     return countByBucket(
-      docs.filter((doc) => doc?.flushRef === ref) as unknown as Pick<LogDocument, 'minute' | 'service' | 'level'>[],
+      docs.filter((doc) => doc?.flushRef === ref) as unknown as Pick<
+        LogDocument,
+        'minute' | 'service' | 'level'
+      >[],
     );
   }
 
@@ -247,26 +259,45 @@ export class LogWriter {
    * the increment (the others had it already). Written so that no operation can fail with a duplicate key: FerretDB
    * stops an unordered update batch at its first error, which would silently skip the buckets after it.
    */
-  private async applyIncrements(buckets: BucketCount[], writerId: string, flush: number): Promise<number> {
-    if (buckets.length === 0) return 0;
-    await this.ensureBuckets(buckets);
-    const mark = `hw.${writerId}`;
-    const operations: AnyBulkWriteOperation<RollupDoc>[] = buckets.map((bucket) => ({
-      updateOne: {
-        filter: {
-          _id: rollupId(bucket.minute, bucket.service, bucket.level),
-          $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }],
+  private applyIncrements(buckets: BucketCount[], writerId: string, flush: number): Promise<number> {
+    return this.applyIncrementsOf([{ buckets, writerId, flush }]);
+  }
+
+  /** {@link applyIncrements} for several flushes of different writers in one bulk write. */
+  private async applyIncrementsOf(flushes: FlushIncrements[]): Promise<number> {
+    const all = flushes.flatMap(({ buckets }) => buckets);
+    if (all.length === 0) return 0;
+    await this.ensureBuckets(all);
+    const operations: AnyBulkWriteOperation<RollupDoc>[] = flushes.flatMap(({ buckets, writerId, flush }) => {
+      const mark = `hw.${writerId}`;
+      return buckets.map((bucket) => ({
+        updateOne: {
+          filter: {
+            _id: rollupId(bucket.minute, bucket.service, bucket.level),
+            $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }],
+          },
+          update: { $inc: { count: bucket.n }, $set: { [mark]: flush } },
         },
-        update: { $inc: { count: bucket.n }, $set: { [mark]: flush } },
-      },
-    }));
+      }));
+    });
     const result = await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+    // Also when every increment was applied before (a retried flush): the mark may be what the first try missed.
+    await markLateMinutes(
+      this.models,
+      all.map((bucket) => bucket.minute),
+    );
     return result.modifiedCount;
   }
 
   /** Creates missing bucket documents (count 0). Two workers may race to create one: the loser just tries again. */
   private async ensureBuckets(buckets: BucketCount[]): Promise<void> {
-    const missing = buckets.filter((b) => !this.knownBuckets.has(rollupId(b.minute, b.service, b.level)));
+    const missing = [
+      ...new Map(
+        buckets
+          .filter((b) => !this.knownBuckets.has(rollupId(b.minute, b.service, b.level)))
+          .map((b) => [rollupId(b.minute, b.service, b.level), b]),
+      ).values(),
+    ];
     if (missing.length === 0) return;
     const operations = missing.map((bucket) => ({
       updateOne: {

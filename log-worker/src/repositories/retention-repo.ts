@@ -1,5 +1,12 @@
 import type { FilterQuery, Model } from 'mongoose';
-import { RETENTION_STATUS_ID, type Models } from '@logstream/storage';
+import { oldestRollupHour, RETENTION_STATUS_ID, type Models } from '@logstream/storage';
+
+/** One minute bucket of one service, as the minute rollups count it. */
+export interface MinuteCount {
+  minute: Date;
+  service: string;
+  count: number;
+}
 
 /** Name of the TTL index on `logs.ts` (MongoDB only). */
 export const TTL_INDEX = 'retention_ttl';
@@ -63,12 +70,67 @@ export class RetentionRepo {
     return deleted;
   }
 
+  /**
+   * What an hour holds, per minute and service, read from the minute rollups by one equality lookup on `hour` (rollups
+   * equal what is stored, so every stored log is counted in one of them). Levels are summed.
+   */
+  async minutesOfHour(hour: Date): Promise<MinuteCount[]> {
+    const rows = await this.models.Rollup.find({ hour }, { _id: 0, minute: 1, service: 1, count: 1 }).lean();
+    const byKey = new Map<string, MinuteCount>();
+    for (const row of rows) {
+      const key = `${row.minute.getTime()}|${row.service}`;
+      const entry = byKey.get(key) ?? { minute: row.minute, service: row.service, count: 0 };
+      entry.count += row.count;
+      byKey.set(key, entry);
+    }
+    return [...byKey.values()];
+  }
+
+  /** The hour of the oldest minute rollup (where a walk over stored hours starts). A scan on FerretDB: call rarely. */
+  oldestRollupHour(): Promise<Date | undefined> {
+    return oldestRollupHour(this.models);
+  }
+
+  /**
+   * Deletes the logs of one service in one hour or one minute (`ts` bound for the hour or minute the cutoff falls in).
+   * Equality on `hour`/`minute` and `service` is what every MongoDB-wire backend serves from an index.
+   */
+  async deleteLogs(filter: { service: string; hour?: Date; minute?: Date; before?: Date }): Promise<number> {
+    const query: Record<string, unknown> = { service: filter.service };
+    if (filter.hour) query.hour = filter.hour;
+    if (filter.minute) query.minute = filter.minute;
+    if (filter.before) query.ts = { $lt: filter.before };
+    return (await this.models.Log.deleteMany(query)).deletedCount;
+  }
+
+  /** Deletes an hour's minute rollups and its compacted hour rollups. */
+  async deleteRollupsOfHour(hour: Date): Promise<number> {
+    const minutes = await this.models.Rollup.deleteMany({ hour });
+    await this.models.RollupHour.deleteMany({ hour });
+    return minutes.deletedCount;
+  }
+
+  /** Whether any log lacks the `hour` field (stored by a version before it existed). A scan on FerretDB. */
+  async hasLogsWithoutHour(): Promise<boolean> {
+    return (await this.models.Log.exists({ hour: { $exists: false } })) !== null;
+  }
+
+  /** The sweeper's status document (walk start, legacy logs), if any. */
+  async status() {
+    return this.models.RetentionStatus.findById(RETENTION_STATUS_ID).lean();
+  }
+
   /** Records the worker's retention settings (at start) or a finished sweep, for the dashboard. */
   async writeStatus(status: Record<string, unknown>): Promise<void> {
-    await this.models.RetentionStatus.updateOne(
-      { _id: RETENTION_STATUS_ID },
-      { $set: status },
-      { upsert: true },
-    );
+    const write = () =>
+      this.models.RetentionStatus.updateOne({ _id: RETENTION_STATUS_ID }, { $set: status }, { upsert: true });
+    try {
+      await write();
+    } catch (error) {
+      // Workers starting together both upsert the one status document; the loser's insert meets the winner's (11000)
+      // and its second try finds the document and updates it.
+      if ((error as { code?: number }).code !== 11000) throw error;
+      await write();
+    }
   }
 }

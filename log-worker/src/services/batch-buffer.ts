@@ -76,7 +76,8 @@ export class BatchBuffer<T> {
   }
 
   private settle(ticket: Ticket): void {
-    if (ticket.key !== undefined && this.ticketsByKey.get(ticket.key) === ticket) this.ticketsByKey.delete(ticket.key);
+    if (ticket.key !== undefined && this.ticketsByKey.get(ticket.key) === ticket)
+      this.ticketsByKey.delete(ticket.key);
   }
 
   /** Flushes everything waiting, then resolves when no flush is running. New `add` calls are refused. */

@@ -11,7 +11,7 @@ export class FaultWatcher {
   private crashed = false;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly workers: Worker[],
     private readonly faults: FaultStore,
     private readonly hooks: { onCrashed: (until: string | null) => void; onRecovered: () => void },
     private readonly logger: Logger,
@@ -35,11 +35,11 @@ export class FaultWatcher {
       this.crashed = true;
       this.logger.warn({ until: workerCrashedUntil }, 'injected crash: not taking jobs');
       // Do not wait for active jobs: their logs are in the buffer and complete on their own.
-      await this.worker.pause(true);
+      await Promise.all(this.workers.map((worker) => worker.pause(true)));
       this.hooks.onCrashed(workerCrashedUntil);
     } else if (!workerCrashedUntil && this.crashed) {
       this.crashed = false;
-      this.worker.resume();
+      for (const worker of this.workers) worker.resume();
       this.logger.info('recovered from injected crash');
       this.hooks.onRecovered();
     }

@@ -44,6 +44,7 @@ describe('LogSink behind a BullMQ worker', () => {
         batchSize: 50,
         flushMs: 400,
         lanes: 2,
+        flushTimeoutMs: 30_000,
         onFlushed: (result) =>
           void flushes.push({ size: result.inserted.length + result.duplicates.length, at: Date.now() }),
       },
@@ -90,5 +91,14 @@ describe('LogSink behind a BullMQ worker', () => {
     await queue.add('ingest', job('b3', 'again', 1, 30));
     await waitFor(async () => (await queue.getCompletedCount()) === 2, 20_000, 'jobs did not complete');
     expect(await models.Log.countDocuments({ service: 'again' })).toBe(30);
+  });
+
+  it('stores the logs of a job shared by several requests (group commit) under the batchId of each request', async () => {
+    const shared = job('group-1', 'shared', 1, 4);
+    shared.logs.forEach((log, index) => (log.batchId = index < 2 ? 'request-a' : 'request-b'));
+    await queue.add('ingest', shared);
+    await waitFor(async () => (await queue.getCompletedCount()) === 1, 20_000, 'job did not complete');
+    const docs = await models.Log.find({ service: 'shared' }).sort({ seq: 1 }).lean();
+    expect(docs.map((doc) => doc.batchId)).toEqual(['request-a', 'request-a', 'request-b', 'request-b']);
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pTimeout from 'p-timeout';
 import type { Logger } from 'pino';
 import type { IngestJobData } from '@logstream/shared-types';
 import type { LogWriter, PendingLog, WriteResult } from '../repositories/log-writer';
@@ -14,6 +15,11 @@ export interface LogSinkOptions {
   batchSize: number;
   flushMs: number;
   lanes: number;
+  /**
+   * A flush that has not finished after this long fails (its jobs are retried and its writer id retired), so one
+   * database call that never returns cannot hold every buffered job forever.
+   */
+  flushTimeoutMs: number;
   /** Called after each successful flush (metrics, ACK watermarks, live events). */
   onFlushed?: (result: WriteResult, durationMs: number, items: PendingLog[]) => Promise<void> | void;
 }
@@ -47,12 +53,16 @@ export class LogSink {
     return this.buffer.waiting;
   }
 
-  /** Buffers a job's logs; resolves once every one of them is stored. */
-  accept(job: IngestJobData): Promise<void> {
+  /**
+   * Buffers a job's logs; resolves once every one of them is stored. `jobKey` names the queue job (queue and job id):
+   * the same job delivered again while its logs are held is not buffered twice. Not the `batchId`: the jobs of one
+   * request or group split over several queues share it, and each holds logs of its own.
+   */
+  accept(job: IngestJobData, jobKey: string): Promise<void> {
     const receivedAt = new Date(job.receivedAt);
     return this.buffer.add(
-      job.logs.map((log) => ({ log, batchId: job.batchId, receivedAt })),
-      job.batchId,
+      job.logs.map((log) => ({ log, batchId: log.batchId ?? job.batchId, receivedAt })),
+      jobKey,
     );
   }
 
@@ -66,7 +76,11 @@ export class LogSink {
     const flush = (this.flushCounts[lane] = (this.flushCounts[lane] ?? 0) + 1);
     const started = performance.now();
     try {
-      const result = await this.writer.write(items, writerId, flush);
+      const result = await pTimeout(
+        this.writer.write(items, writerId, flush),
+        this.options.flushTimeoutMs,
+        `flush ${writerId}:${flush} of ${items.length} logs took over ${this.options.flushTimeoutMs} ms`,
+      );
       const durationMs = performance.now() - started;
       this.logger.debug(
         { lane, flush, inserted: result.inserted.length, duplicates: result.duplicates.length, durationMs },

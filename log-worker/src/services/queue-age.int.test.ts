@@ -26,7 +26,11 @@ describe('oldestPendingJob on a real BullMQ queue', () => {
     // A job that failed and waits for its retry (delayed) was created first; 500 newer jobs wait.
     await queue.add('ingest', { n: 0 }, { timestamp: base, delay: 120_000 });
     await queue.addBulk(
-      Array.from({ length: 500 }, (_, i) => ({ name: 'ingest', data: { n: i + 1 }, opts: { timestamp: base + 1000 + i } })),
+      Array.from({ length: 500 }, (_, i) => ({
+        name: 'ingest',
+        data: { n: i + 1 },
+        opts: { timestamp: base + 1000 + i },
+      })),
     );
     expect(await oldestPendingJob(redis, queue)()).toBe(base);
     // Without it, the oldest waiting job answers, however many are behind it.

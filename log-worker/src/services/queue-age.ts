@@ -1,6 +1,5 @@
 import type { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
-import { defineScript } from '@logstream/runtime';
+import { defineScript, type RedisClient } from '@logstream/runtime';
 
 /**
  * Finds the oldest creation time among every job still waiting, paused, prioritized, active or delayed (retrying) in a
@@ -27,8 +26,11 @@ return false
 `;
 
 /** Registers the script on a connection; returns a function answering for one queue (undefined when none pending). */
-export function oldestPendingJob(client: Redis, queue: Queue): () => Promise<number | undefined> {
-  const call = defineScript(client, 'logstreamOldestPendingJob', { numberOfKeys: 5, lua: OLDEST_PENDING_JOB_LUA });
+export function oldestPendingJob(client: RedisClient, queue: Queue): () => Promise<number | undefined> {
+  const call = defineScript(client, 'logstreamOldestPendingJob', {
+    numberOfKeys: 5,
+    lua: OLDEST_PENDING_JOB_LUA,
+  });
   const keys = ['wait', 'paused', 'active', 'delayed', 'prioritized'].map((name) => queue.toKey(name));
   return async () => {
     const oldest = await call(keys, [queue.toKey('')]);

@@ -4,6 +4,7 @@ import type { LeaderLock } from '@logstream/runtime';
 import {
   normalizeRanges,
   parseSequenceSpace,
+  parseStream,
   subtractRanges,
   toRanges,
   type AckState,
@@ -39,6 +40,11 @@ export interface ReplayWatcherOptions {
    * queued behind a backlog, so they are left alone.
    */
   oldestPendingJobAt?: () => Promise<number | undefined>;
+  /**
+   * The partition this watcher looks after (its stream's ingest queue, see `queueLayout`): several workers share the
+   * work, one leader lock per partition. Default 0 (the only one with one queue).
+   */
+  partition?: number;
   onRequested?: (replay: ReplayRequest) => void;
   onCompleted?: (replay: ReplayRequest) => void;
 }
@@ -77,7 +83,9 @@ function without(ranges: SeqRange[], exclude: SeqRange[]): SeqRange[] {
  *   become replay requests (one stable request per range);
  * - open requests move to requested once a producer was told, to completed once stored, and to expired after
  *   `expireAfterMs`, when what is still missing is recorded as lost.
- * One process runs it at a time (a {@link LeaderLock}); a pass stops between spaces when the lock is no longer held.
+ * One process runs it at a time per partition (a {@link LeaderLock} each); a pass stops between spaces when the lock
+ * is no longer held. With K ingest queues a worker process runs K watchers, and the K leaderships spread over the
+ * worker processes as they start and fail over.
  */
 export class ReplayWatcher {
   private timer: NodeJS.Timeout | undefined;
@@ -93,6 +101,10 @@ export class ReplayWatcher {
     private readonly options: ReplayWatcherOptions,
     private readonly logger: Logger,
   ) {}
+
+  private get partition(): number {
+    return this.options.partition ?? 0;
+  }
 
   /** Starts a pass every interval (a pass still running is never overlapped). */
   start(): void {
@@ -114,11 +126,18 @@ export class ReplayWatcher {
   /** One pass, if this process leads. Exposed for tests and the benchmark. */
   async tick(): Promise<PassReport> {
     const started = performance.now();
-    const report: PassReport = { led: false, spaces: 0, requested: 0, completed: 0, expired: 0, durationMs: 0 };
+    const report: PassReport = {
+      led: false,
+      spaces: 0,
+      requested: 0,
+      completed: 0,
+      expired: 0,
+      durationMs: 0,
+    };
     if (!(await this.leader.acquireOrRenew())) return report;
     report.led = true;
     const oldestPendingAt = await this.options.oldestPendingJobAt?.();
-    const spaces = await this.ack.spacesToWatch(this.options.idleAfterMs);
+    const spaces = await this.ack.spacesToWatch(this.options.idleAfterMs, this.partition);
     // A few spaces at a time: each costs a handful of Redis round trips, so the pass is bound by latency, not work.
     for (let start = 0; start < spaces.length; start += SPACES_AT_ONCE) {
       if (!(await this.leader.keep())) break;
@@ -134,7 +153,10 @@ export class ReplayWatcher {
         }),
       );
     }
-    if (Date.now() - this.lastReconcileAt >= (this.options.reconcileEveryMs ?? 30_000) && this.leader.holds()) {
+    if (
+      Date.now() - this.lastReconcileAt >= (this.options.reconcileEveryMs ?? 30_000) &&
+      this.leader.holds()
+    ) {
       this.lastReconcileAt = Date.now();
       await this.reconcile();
     }
@@ -195,15 +217,23 @@ export class ReplayWatcher {
   /** Seqs of a space stored in MongoDB within a range (index stream + session + seq). */
   private async storedSeqs(space: string, [from, to]: SeqRange): Promise<number[]> {
     const { stream, session } = parseSequenceSpace(space);
+    // `service` adds nothing to the match (a stream is its service's), but routes the query to the service's shards
+    // when `logs` is sharded by service (docs/scaling.md).
+    const { service } = parseStream(stream);
     const docs = await this.models.Log.find(
-      { stream, session: session ?? null, seq: { $gte: from, $lte: to }, conflictOf: null },
+      { service, stream, session: session ?? null, seq: { $gte: from, $lte: to }, conflictOf: null },
       { seq: 1, _id: 0 },
     ).lean();
     return docs.map((doc) => Number(doc.seq));
   }
 
   /** Opens (or reopens) the replay request of a range and its range in the ACK store. */
-  async createRequest(space: string, from: number, to: number, origin: 'gap' | 'manual'): Promise<ReplayRequest> {
+  async createRequest(
+    space: string,
+    from: number,
+    to: number,
+    origin: 'gap' | 'manual',
+  ): Promise<ReplayRequest> {
     const request = await createReplayRequest(this.models.Replay, { space, from, to, origin });
     this.known.delete(replayRequestId(space, from, to));
     await this.ack.openReplay(space, from, to);
@@ -213,7 +243,10 @@ export class ReplayWatcher {
   }
 
   /** Moves the open replay ranges of a space along: requested, completed, or expired (and lost). */
-  private async progressRequests(space: string, state: AckState): Promise<{ completed: number; expired: number }> {
+  private async progressRequests(
+    space: string,
+    state: AckState,
+  ): Promise<{ completed: number; expired: number }> {
     const progress = { completed: 0, expired: 0 };
     for (const [from, to] of state.replay) {
       const id = replayRequestId(space, from, to);
@@ -237,7 +270,10 @@ export class ReplayWatcher {
       } else if (doc.status === 'pending') {
         const requestedAt = await this.ack.requestedAt(space, from, to);
         if (requestedAt) {
-          await this.models.Replay.updateOne({ _id: doc._id }, { $set: { status: 'requested', requestedAt } });
+          await this.models.Replay.updateOne(
+            { _id: doc._id },
+            { $set: { status: 'requested', requestedAt } },
+          );
           doc.status = 'requested';
           doc.requestedAt = requestedAt;
         }
@@ -275,7 +311,9 @@ export class ReplayWatcher {
       .lean()) as ReplayDocument[];
     for (const doc of open) {
       const space = replaySpace(doc);
-      if ((await this.ack.state(space)).replay.some(([from, to]) => from === doc.from && to === doc.to)) continue;
+      if (this.ack.partitionOf(space) !== this.partition) continue;
+      if ((await this.ack.state(space)).replay.some(([from, to]) => from === doc.from && to === doc.to))
+        continue;
       const stored = await this.storedSeqs(space, [doc.from, doc.to]);
       if (stored.length > 0) await this.ack.persist(space, stored);
       if (subtractRanges([doc.from, doc.to], toRanges(stored)).length === 0) {

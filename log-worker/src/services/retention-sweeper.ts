@@ -4,6 +4,7 @@ import { retentionCutoff, type DeadLetterJobData } from '@logstream/shared-types
 import type { Models } from '@logstream/storage';
 import type { BatchLimits, RetentionRepo } from '../repositories/retention-repo';
 import type { LeaderLock } from '@logstream/runtime';
+import { RetentionWalk, type RetentionClass, type WalkBudget } from './retention-walk';
 
 /** Settings of a {@link RetentionSweeper}. */
 export interface RetentionOptions {
@@ -28,14 +29,18 @@ export interface SweepResult {
 /**
  * Enforces retention: every `intervalMs`, the worker holding the leader lock deletes logs older than their service's
  * retention (override, else `RETENTION_DAYS`), rollup buckets and dead-letter documents older than the longest
- * retention, and drains dead-letter queue jobs that MongoDB already holds out of Redis. Deletes go in bounded batches
- * with pauses, on the worker's own connection, so ingest keeps flowing during a sweep. On MongoDB a TTL index on `ts`
+ * retention, and drains dead-letter queue jobs that MongoDB already holds out of Redis. Logs go hour by hour (see
+ * {@link RetentionWalk}), each delete bounded to one hour or one minute of one service, with pauses, on the worker's own
+ * connection, so ingest keeps flowing during a sweep. On MongoDB a TTL index on `ts`
  * (at the longest retention) expires logs as well; FerretDB refuses TTL indexes, so there the sweeper alone does it.
  */
 export class RetentionSweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<unknown> | undefined;
   private ttlIndex = false;
+  /** Whether logs without an `hour` field exist (undefined: not looked yet). */
+  private withoutHour: boolean | undefined;
+  private readonly walk: RetentionWalk;
 
   constructor(
     private readonly repo: RetentionRepo,
@@ -44,7 +49,9 @@ export class RetentionSweeper {
     private readonly lock: LeaderLock,
     private readonly options: RetentionOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.walk = new RetentionWalk(repo);
+  }
 
   /** Records the settings, checks for TTL support, and starts the periodic sweep (the first one right away). */
   async start(): Promise<void> {
@@ -100,31 +107,78 @@ export class RetentionSweeper {
       maxBatches: this.options.maxBatchesPerSweep,
       signal,
     };
-    const { Log, Rollup, DeadLetter } = this.models;
-    const services = [...overrides.keys()];
-    let logs = await this.repo.deleteInBatches(
-      Log,
-      {
-        ts: { $lt: retentionCutoff(now, this.options.defaultDays) },
-        ...(services.length > 0 && { service: { $nin: services } }),
-      },
+    const classes: RetentionClass[] = [...overrides].map(([service, days]) => ({
+      key: service,
+      cutoff: retentionCutoff(now, days),
+      covers: (name: string) => name === service,
+    }));
+    classes.push({
+      key: '*',
+      cutoff: retentionCutoff(now, this.options.defaultDays),
+      covers: (name: string) => !overrides.has(name),
+    });
+    const oldest = retentionCutoff(now, longest);
+    const budget: WalkBudget = {
+      left: this.options.maxBatchesPerSweep,
+      batchSize: this.options.batchSize,
+      pause: () => new Promise((resolve) => setTimeout(resolve, this.options.batchPauseMs)),
+      signal,
+    };
+    let { logs, rollups } = await this.walk.pass(classes, oldest, budget, now.getTime());
+    const legacy = await this.sweepLogsWithoutHour(classes, oldest, limits);
+    logs += legacy.logs;
+    rollups += legacy.rollups;
+    const deadLetters = await this.repo.deleteInBatches(
+      this.models.DeadLetter,
+      { failedAt: { $lt: oldest } },
       limits,
     );
-    for (const [service, days] of overrides) {
-      logs += await this.repo.deleteInBatches(
-        Log,
-        { service, ts: { $lt: retentionCutoff(now, days) } },
-        limits,
-      );
-    }
-    const oldest = retentionCutoff(now, longest);
-    const rollups = await this.repo.deleteInBatches(Rollup, { minute: { $lt: oldest } }, limits);
-    const deadLetters = await this.repo.deleteInBatches(DeadLetter, { failedAt: { $lt: oldest } }, limits);
     const redisDeadLetters = await this.drainDeadLetterQueue(now);
     const result = { logs, rollups, deadLetters, redisDeadLetters };
     await this.repo.writeStatus({ lastSweepAt: now, lastSweepDeleted: { logs, rollups, deadLetters } });
     this.logger.info({ ...result, ms: Date.now() - startedAt }, 'retention sweep done');
     return result;
+  }
+
+  /**
+   * Logs and minute rollups stored before documents had an `hour` field can only be found by a range (a scan on
+   * FerretDB). Looked for until a scan finds none (recorded in the status document); swept by range, in batches, each
+   * sweep until none is left.
+   */
+  private async sweepLogsWithoutHour(
+    classes: RetentionClass[],
+    oldest: Date,
+    limits: BatchLimits,
+  ): Promise<{ logs: number; rollups: number }> {
+    if (this.withoutHour === undefined) {
+      // Looked for once per database (a scan on FerretDB): new logs always have an `hour`.
+      const recorded = (await this.repo.status())?.logsWithoutHour;
+      this.withoutHour = recorded === false ? false : await this.repo.hasLogsWithoutHour();
+      if (!this.withoutHour) await this.repo.writeStatus({ logsWithoutHour: false });
+    }
+    if (!this.withoutHour) return { logs: 0, rollups: 0 };
+    const { Log, Rollup } = this.models;
+    const overridden = classes.filter((retention) => retention.key !== '*').map((retention) => retention.key);
+    let logs = 0;
+    for (const retention of classes) {
+      logs += await this.repo.deleteInBatches(
+        Log,
+        {
+          hour: { $exists: false },
+          ts: { $lt: retention.cutoff },
+          service: retention.key === '*' ? { $nin: overridden } : retention.key,
+        },
+        limits,
+      );
+    }
+    const rollups = await this.repo.deleteInBatches(
+      Rollup,
+      { hour: { $exists: false }, minute: { $lt: oldest } },
+      limits,
+    );
+    this.withoutHour = await this.repo.hasLogsWithoutHour();
+    if (!this.withoutHour) await this.repo.writeStatus({ logsWithoutHour: false });
+    return { logs, rollups };
   }
 
   /** Removes dead-letter queue jobs older than `deadLetterRedisMs` whose letter MongoDB holds, oldest first. */

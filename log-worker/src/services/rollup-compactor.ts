@@ -1,7 +1,11 @@
 import type { Logger } from 'pino';
-import { compactHour, hourRollupId, type Models } from '@logstream/storage';
+import { compactHour, dayOf, hourRollupId, oldestRollupHour, type Models } from '@logstream/storage';
 
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/** Hours marked late (stale) that one pass compacts again, oldest marks first served by the next passes. */
+const STALE_HOURS_PER_PASS = 6;
 
 /** Settings of the {@link RollupCompactor}. */
 export interface RollupCompactorOptions {
@@ -17,8 +21,9 @@ export interface RollupCompactorOptions {
  * Keeps `rollups_hour` (the compacted counts searches, histograms and totals read) in step with the minute rollups.
  * Each pass compacts the current hour up to the current minute, the last hour once it is over (and once more after
  * `settleMs`), and one older hour from a pointer that walks back `revisitHours` and starts again, so late logs
- * (replays, producers' own timestamps) reach the hour counts too. A pass reads at most three hours of minute rollups:
- * its cost does not grow with the size of the store. Compacting is idempotent (exact sums with `$set`), so several workers may run it at once.
+ * (replays, producers' own timestamps) reach the hour counts too. Hours a worker marked late (`stale`) are compacted
+ * again at the next pass, a few per pass. A pass reads a bounded number of hours of minute rollups: its cost does not
+ * grow with the size of the store. Compacting is idempotent (exact sums with `$set`), so several workers may run it at once.
  */
 export class RollupCompactor {
   private timer: NodeJS.Timeout | undefined;
@@ -51,6 +56,13 @@ export class RollupCompactor {
     const currentHour = Math.floor(now.getTime() / HOUR) * HOUR;
     const lastHour = currentHour - HOUR;
     await compactHour(this.models, currentHour, now);
+    const stale = await this.models.RollupHour.find({ stale: true, kind: 'totals' }, { _id: 0, hour: 1 })
+      .limit(STALE_HOURS_PER_PASS + 1)
+      .lean<{ hour: Date }[]>();
+    for (const { hour } of stale) {
+      const at = new Date(hour).getTime();
+      if (at !== currentHour) await compactHour(this.models, at, now);
+    }
     const last = await this.models.RollupHour.findById(hourRollupId(new Date(lastHour), 'totals'), {
       upTo: 1,
       compactedAt: 1,
@@ -61,13 +73,36 @@ export class RollupCompactor {
       new Date(last.upTo).getTime() < currentHour ||
       (new Date(last.compactedAt).getTime() < settled && now.getTime() >= settled);
     if (due) await compactHour(this.models, lastHour, now);
-    // The first pass covers the whole last day, so that a fresh store (or one after a pause) has every recent hour
-    // compacted, empty ones included, from the start: readers then need one lookup per day for them.
-    const older = this.firstPass ? Math.min(24, this.options.revisitHours) : 1;
-    this.firstPass = false;
-    for (let i = 0; i < older; i++) {
-      await compactHour(this.models, lastHour - this.revisitOffset * HOUR, now);
-      this.revisitOffset = this.revisitOffset >= this.options.revisitHours ? 1 : this.revisitOffset + 1;
+    if (this.firstPass) {
+      this.firstPass = false;
+      await this.compactHoursWithoutDocuments(currentHour, now);
     }
+    await compactHour(this.models, lastHour - this.revisitOffset * HOUR, now);
+    this.revisitOffset = this.revisitOffset >= this.options.revisitHours ? 1 : this.revisitOffset + 1;
+  }
+
+  /**
+   * Compacts every past hour of the store that has no `rollups_hour` documents (a store written by a version without
+   * the compactor, or hours the worker was down for), empty hours included: readers count a whole hour without
+   * documents as holding no logs. One scan for the oldest minute rollup, then one lookup per day; run once per start.
+   */
+  private async compactHoursWithoutDocuments(currentHour: number, now: Date): Promise<void> {
+    const oldest = await oldestRollupHour(this.models);
+    if (!oldest) return;
+    const first = oldest.getTime();
+    let compacted = 0;
+    for (let day = dayOf(new Date(first)).getTime(); day < currentHour; day += DAY) {
+      const docs = await this.models.RollupHour.find(
+        { day: new Date(day), kind: 'totals' },
+        { _id: 0, hour: 1 },
+      ).lean<{ hour: Date }[]>();
+      const present = new Set(docs.map((doc) => new Date(doc.hour).getTime()));
+      for (let hour = Math.max(day, first); hour < Math.min(day + DAY, currentHour); hour += HOUR) {
+        if (present.has(hour)) continue;
+        await compactHour(this.models, hour, now);
+        compacted += 1;
+      }
+    }
+    if (compacted > 0) this.logger.info({ hours: compacted }, 'compacted the hours that had no hour rollups');
   }
 }
