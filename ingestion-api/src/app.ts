@@ -3,7 +3,7 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import { LIMITS } from '@logstream/shared-types';
 import { AppError } from './errors';
-import { errorMiddleware } from './http/error-middleware';
+import { errorMiddleware, otlpErrorMiddleware } from './http/error-middleware';
 import type { Access, Route } from './http/types';
 import type { AuthLocals } from './auth/access-guard';
 
@@ -26,6 +26,9 @@ const requireJson: RequestHandler = (req, _res, next) => {
   );
 };
 
+/** Which proxies' `X-Forwarded-For` is believed (Express's `trust proxy`): a proxy on this host only. */
+export const TRUST_PROXY = 'loopback';
+
 /** Builds the Express app from a route table; main.ts wires its dependencies. */
 export function createApp(options: {
   routes: Route[];
@@ -38,7 +41,7 @@ export function createApp(options: {
 }): Express {
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', TRUST_PROXY);
   app.use(helmet({ contentSecurityPolicy: false }));
   options.before?.(app);
   const jsonBody = express.json({ limit: LIMITS.maxBodyBytes, strict: false, type: 'application/json' });
@@ -60,6 +63,9 @@ export function createApp(options: {
       if (Buffer.isBuffer(result.body)) res.send(result.body);
       else res.json(result.body);
     });
+    if (route.errorFormat === 'otlp') {
+      app.use(route.path, otlpErrorMiddleware(options.logger.child({ module: 'http' }), options.development));
+    }
   }
   app.use((req, _res, next) => next(new AppError('not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(options.logger.child({ module: 'http' }), options.development));

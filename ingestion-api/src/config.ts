@@ -9,12 +9,18 @@ export const ApiConfig = z
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     /** Interface to bind. Default 0.0.0.0. */
     HOST: z.string().default('0.0.0.0'),
+    /** Metrics snapshots (one every 2 s) kept in Redis for the Queue page's history. Default 300 (10 minutes). */
+    METRICS_HISTORY_SIZE: z.coerce.number().int().min(1).max(10_000).default(300),
     /** Completed ingest jobs stay in Redis (payload already dropped by the worker) at most this long. Default 300 s. */
     JOB_KEEP_COMPLETED_S: z.coerce.number().int().min(0).default(300),
     /** …and at most this many of them. Default 200. */
     JOB_KEEP_COMPLETED: z.coerce.number().int().min(0).default(200),
     /** Failed ingest jobs (their letters are in MongoDB) stay in Redis at most this long. Default 604800 s (7 days). */
-    JOB_KEEP_FAILED_S: z.coerce.number().int().min(0).default(7 * 24 * 60 * 60),
+    JOB_KEEP_FAILED_S: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(7 * 24 * 60 * 60),
     /** …and at most this many of them. Default 1000. */
     JOB_KEEP_FAILED: z.coerce.number().int().min(0).default(1000),
     /** Delivery attempts per ingest job before it is dead-lettered. Default 8. */
@@ -41,6 +47,14 @@ export const ApiConfig = z
     HIGH_WATER_MARK: z.coerce.number().int().min(1).default(5_000),
     /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
     LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
+    /** Group commit: most logs one group of requests (one queue job) holds; a larger request goes alone. Default 1000. */
+    GROUP_COMMIT_MAX_LOGS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    /** Group commit: most requests committed together. Default 256. */
+    GROUP_COMMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(256),
+    /** Group commit: groups committing at once; requests arriving while all are busy form the next group. Default 2. */
+    GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
+    /** Most often ACK updates are announced to the dashboard: the latest state per space, once per interval. Default 1000 ms. */
+    ACK_ANNOUNCE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** `development` shows error stacks in responses; anything else never does. Default `production`. */
     NODE_ENV: z.string().default('production'),
   })

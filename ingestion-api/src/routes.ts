@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import { ackListHandler, ackStateHandler } from './handlers/ack';
 import { controlHandler, faultStateHandler } from './handlers/control';
 import { healthHandler, readyHandler } from './handlers/health';
@@ -6,21 +6,23 @@ import { ingestHandler } from './handlers/ingest';
 import { otlpLogsHandler } from './handlers/otlp-logs';
 import { ingestBody, otlpBody } from './http/body-parsers';
 import { listReplaysHandler, triggerReplayHandler } from './handlers/replays';
-import { queueStatsHandler, snapshotHandler } from './handlers/stats';
+import { queueHistoryHandler, queueStatsHandler, snapshotHandler } from './handlers/stats';
 import type { Route } from './http/types';
 import type { Announcer } from './realtime/announcer';
 import type { FaultService } from './services/fault-service';
 import type { IngestService } from './services/ingest-service';
+import type { MetricsHistory } from './services/metrics-history';
 import type { PipelineMonitor } from './services/pipeline-monitor';
 import type { ReplayService } from './services/replay-service';
 
 /** Everything the routes need, built in main.ts. */
 export interface RouteDeps {
-  redis: Redis;
+  redis: RedisClient;
   ingest: IngestService;
   replays: ReplayService;
   faults: FaultService;
   monitor: PipelineMonitor;
+  history: MetricsHistory;
   /** Set once the HTTP server (and so socket.io) exists. */
   announcer: () => Announcer | undefined;
 }
@@ -32,7 +34,14 @@ export interface RouteDeps {
 export function routes(deps: RouteDeps): Route[] {
   return [
     { method: 'post', path: '/ingest', handler: ingestHandler(deps), access: 'key', body: [ingestBody] },
-    { method: 'post', path: '/v1/logs', handler: otlpLogsHandler(deps), access: 'key', body: [otlpBody] },
+    {
+      method: 'post',
+      path: '/v1/logs',
+      handler: otlpLogsHandler(deps),
+      access: 'key',
+      body: [otlpBody],
+      errorFormat: 'otlp',
+    },
     { method: 'get', path: '/ack', handler: ackListHandler(deps.ingest), access: 'key' },
     { method: 'get', path: '/ack/:stream', handler: ackStateHandler(deps.ingest), access: 'key' },
     { method: 'get', path: '/replays', handler: listReplaysHandler(deps.replays), access: 'key' },
@@ -52,8 +61,16 @@ export function routes(deps: RouteDeps): Route[] {
       json: true,
     },
     { method: 'get', path: '/queue/stats', handler: queueStatsHandler(deps.monitor), access: 'admin' },
+    { method: 'get', path: '/queue/history', handler: queueHistoryHandler(deps.history), access: 'admin' },
     { method: 'get', path: '/stats/snapshot', handler: snapshotHandler(deps.monitor), access: 'admin' },
     { method: 'get', path: '/health', handler: healthHandler, access: 'public' },
     { method: 'get', path: '/ready', handler: readyHandler(deps.redis), access: 'public' },
   ];
+}
+
+/** The `POST /ingest` line of a route table (served by the fast path too, see http/ingest-fast-path.ts). */
+export function ingestRouteOf(table: Route[]): Route {
+  const route = table.find((entry) => entry.method === 'post' && entry.path === '/ingest');
+  if (!route) throw new Error('the route table has no POST /ingest');
+  return route;
 }

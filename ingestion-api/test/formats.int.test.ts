@@ -5,7 +5,9 @@ import { gzipSync, deflateSync } from 'node:zlib';
 import type { Connection } from 'mongoose';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
 import { startTestStack, waitFor, type TestStack } from '@logstream/devstack';
+import { LIMITS } from '@logstream/shared-types';
 import { decodeLogsResponse } from '../src/formats/otlp-protobuf';
+import { decodeStatus } from '../src/formats/otlp-status';
 
 const run = promisify(execFile);
 const ADMIN_KEY = 'formats-admin-key-0123456789';
@@ -22,7 +24,18 @@ describe('ingest formats: NDJSON, encodings, OTLP/HTTP (processes)', () => {
       headers: { 'x-api-key': ADMIN_KEY, ...headers },
       body,
     });
-  const errorCode = async (res: Response) => ((await res.json()) as { error: { code: string } }).error.code;
+  /** Our error code: from `{ error }`, or from the message of the protobuf `google.rpc.Status` OTLP's routes answer. */
+  const errorCode = async (res: Response) => {
+    if (res.headers.get('content-type')?.includes('application/x-protobuf')) {
+      return decodeStatus(new Uint8Array(await res.arrayBuffer())).message.split(':')[0];
+    }
+    return ((await res.json()) as { error: { code: string } }).error.code;
+  };
+  /** A new API key of one service, made through the admin route. */
+  const createServiceKey = async (service: string) => {
+    const created = await post('/keys', JSON.stringify({ service }), { 'content-type': 'application/json' });
+    return ((await created.json()) as { key: string }).key;
+  };
   const stored = (filter: Record<string, unknown>) => models.Log.countDocuments(filter);
   const waitStored = (filter: Record<string, unknown>, n: number) =>
     waitFor(
@@ -289,13 +302,94 @@ describe('ingest formats: NDJSON, encodings, OTLP/HTTP (processes)', () => {
     expect(decodeLogsResponse(new Uint8Array(await empty.arrayBuffer()))).toEqual({});
   });
 
+  it('answers POST /ingest alike on its direct path and through Express (a browser request, with Origin)', async () => {
+    const key = await createServiceKey('twin-paths');
+    const log = (service: string, message: string) => JSON.stringify({ service, level: 'info', message });
+    const cases: {
+      name: string;
+      body: Buffer | string;
+      headers: Record<string, string>;
+      status: number;
+      code?: string;
+    }[] = [
+      { name: 'stored', body: log('twin-paths', 'both paths'), headers: { 'x-api-key': key }, status: 202 },
+      { name: 'no key', body: log('twin-paths', 'x'), headers: {}, status: 401, code: 'unauthorized' },
+      {
+        name: 'bad key',
+        body: log('twin-paths', 'x'),
+        headers: { 'x-api-key': 'nope' },
+        status: 401,
+        code: 'unauthorized',
+      },
+      {
+        name: 'other service',
+        body: log('elsewhere', 'x'),
+        headers: { 'x-api-key': key },
+        status: 403,
+        code: 'forbidden',
+      },
+      {
+        name: 'broken JSON',
+        body: '{"service":',
+        headers: { 'x-api-key': key },
+        status: 400,
+        code: 'invalid_json',
+      },
+      { name: 'empty', body: '', headers: { 'x-api-key': key }, status: 400, code: 'invalid_json' },
+      {
+        name: 'not UTF-8',
+        body: Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x3a, 0x31, 0x7d]),
+        headers: { 'x-api-key': key },
+        status: 400,
+        code: 'invalid_encoding',
+      },
+      {
+        name: 'invalid log',
+        body: '{"service":"twin-paths"}',
+        headers: { 'x-api-key': key },
+        status: 400,
+        code: 'validation_failed',
+      },
+      {
+        name: 'too large',
+        body: JSON.stringify({
+          service: 'twin-paths',
+          level: 'info',
+          message: 'x'.repeat(LIMITS.maxBodyBytes),
+        }),
+        headers: { 'x-api-key': key },
+        status: 413,
+        code: 'payload_too_large',
+      },
+    ];
+    for (const origin of [undefined, 'http://localhost:3001']) {
+      for (const entry of cases) {
+        const res = await post('/ingest', entry.body, {
+          'content-type': 'application/json',
+          ...(origin ? { origin } : {}),
+          ...entry.headers,
+          ...(entry.headers['x-api-key'] ? {} : { 'x-api-key': '' }),
+        });
+        const label = `${entry.name}${origin ? ' (via Express)' : ''}`;
+        expect([label, res.status]).toEqual([label, entry.status]);
+        expect([label, res.headers.get('x-content-type-options')]).toEqual([label, 'nosniff']);
+        expect([label, res.headers.get('content-type')]).toEqual([label, 'application/json; charset=utf-8']);
+        // Only the browser request goes through CORS, which names the dashboard's origin.
+        expect([label, res.headers.get('access-control-allow-origin')]).toEqual([label, origin ?? null]);
+        const body = (await res.json()) as { accepted?: number; error?: { code: string } };
+        if (entry.code) expect([label, body.error?.code]).toEqual([label, entry.code]);
+        else expect([label, body.accepted]).toEqual([label, 1]);
+      }
+    }
+    await waitStored({ service: 'twin-paths' }, 2);
+    expect(await stored({ service: 'elsewhere' })).toBe(0);
+    const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+    // Both paths count their answers under the same route label.
+    expect(metrics).toMatch(/route="\/ingest",status="413"\} [2-9]/);
+  });
+
   it('applies the API-key rules to /v1/logs', async () => {
-    const created = await fetch(`${stack.apiUrl}/keys`, {
-      method: 'POST',
-      headers: { 'x-api-key': ADMIN_KEY, 'content-type': 'application/json' },
-      body: JSON.stringify({ service: 'billing' }),
-    });
-    const { key } = (await created.json()) as { key: string };
+    const key = await createServiceKey('billing');
     const otlp = (service: string) =>
       JSON.stringify({
         resourceLogs: [
@@ -311,7 +405,20 @@ describe('ingest formats: NDJSON, encodings, OTLP/HTTP (processes)', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body: otlp(service),
       });
-    expect((await send({}, 'billing')).status).toBe(401);
+    const anonymous = await send({}, 'billing');
+    expect(anonymous.status).toBe(401);
+    // OTLP's error body: a Status with the gRPC code clients act on, and our usual error object beside it.
+    expect(await anonymous.json()).toMatchObject({ code: 16, error: { code: 'unauthorized' } });
+    const protobufRefused = await fetch(`${stack.apiUrl}/v1/logs`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-protobuf' },
+      body: new Uint8Array([0x0a, 0x00]),
+    });
+    expect(protobufRefused.status).toBe(401);
+    expect(protobufRefused.headers.get('content-type')).toMatch(/application\/x-protobuf/);
+    const status = decodeStatus(new Uint8Array(await protobufRefused.arrayBuffer()));
+    expect(status.code).toBe(16);
+    expect(status.message).toMatch(/^unauthorized: /);
     expect((await send({ 'x-api-key': 'not-a-key' }, 'billing')).status).toBe(401);
     expect((await send({ authorization: `Bearer ${key}` }, 'shipping')).status).toBe(403);
     expect((await send({ authorization: `Bearer ${key}` }, 'billing')).status).toBe(200);

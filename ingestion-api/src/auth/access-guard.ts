@@ -70,16 +70,7 @@ export function accessGuard(
       return next();
     }
     if (locals.principal || !options.authRequired) return next();
-    const key = presentedKey(req.headers);
-    if (!key) {
-      throw new AppError(
-        'unauthorized',
-        'an API key is required: send it as x-api-key or Authorization: Bearer <key>',
-      );
-    }
-    const principal = await options.authenticator.authenticate(key);
-    if (!principal) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');
-    locals.principal = principal;
+    locals.principal = await options.authenticator.requirePrincipal(req.headers);
     next();
   };
 }

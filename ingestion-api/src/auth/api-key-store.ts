@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import { ApiKeyInfo, type CreatedApiKey } from '@logstream/shared-types';
 import { toApiKeyInfo, type ApiKeyDoc, type Models } from '@logstream/storage';
 
@@ -25,7 +25,7 @@ export class ApiKeyStore {
 
   constructor(
     private readonly models: () => Promise<Pick<Models, 'ApiKey'>>,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,13 +1,37 @@
 import type { RequestHandler } from 'express';
 import { AppError } from '../errors';
 import type { IngestRateLimiter } from '../rate-limit/ingest-rate-limiter';
-import { presentedKey } from './credentials';
 import type { AuthLocals } from './access-guard';
-import type { KeyAuthenticator } from './key-authenticator';
+import type { KeyAuthenticator, Principal } from './key-authenticator';
 import { servicesOf } from './services-of';
 
 /** Where the guard leaves the request's principal (`res.locals.principal`); undefined when auth is off. */
 export type IngestLocals = AuthLocals;
+
+/** What an ingest request's rate limit is counted on: its key, the admin, or (auth off) the client's address. */
+export function rateLimitSubject(
+  principal: Principal | undefined,
+  clientAddress: () => string | undefined,
+): string {
+  if (principal?.kind === 'service') return `key:${principal.key.id}`;
+  if (principal?.kind === 'admin') return 'admin';
+  return `ip:${clientAddress()}`;
+}
+
+/** Refuses (403) a body holding logs of another service than the service key's. */
+export function assertOwnServices(principal: Principal | undefined, body: unknown): void {
+  if (principal?.kind !== 'service') return;
+  const foreign = [...servicesOf(body)].filter((service) => service !== principal.key.service);
+  if (foreign.length > 0) {
+    throw new AppError(
+      'forbidden',
+      `this API key may only send logs of service "${principal.key.service}"; the request holds logs of ${foreign
+        .map((s) => `"${s}"`)
+        .join(', ')}`,
+      { service: principal.key.service, refused: foreign },
+    );
+  }
+}
 
 /**
  * The middleware chain in front of an ingest route (`POST /ingest`, `POST /v1/logs`): authenticate the key (401),
@@ -23,45 +47,19 @@ export function ingestGuard(options: {
 }): RequestHandler[] {
   const authenticate: RequestHandler = async (req, res, next) => {
     if (!options.authRequired) return next();
-    const key = presentedKey(req.headers);
-    if (!key) {
-      throw new AppError(
-        'unauthorized',
-        'an API key is required: send it as x-api-key or Authorization: Bearer <key>',
-      );
-    }
-    const principal = await options.authenticator.authenticate(key);
-    if (!principal) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');
+    const principal = await options.authenticator.requirePrincipal(req.headers);
     (res.locals as IngestLocals).principal = principal;
     next();
   };
 
   const rateLimit: RequestHandler = async (req, res, next) => {
     if (!options.limiter) return next();
-    const principal = (res.locals as IngestLocals).principal;
-    const subject =
-      principal?.kind === 'service'
-        ? `key:${principal.key.id}`
-        : principal?.kind === 'admin'
-          ? 'admin'
-          : `ip:${req.ip}`;
-    await options.limiter.consume(subject);
+    await options.limiter.consume(rateLimitSubject((res.locals as IngestLocals).principal, () => req.ip));
     next();
   };
 
   const enforceService: RequestHandler = (req, res, next) => {
-    const principal = (res.locals as IngestLocals).principal;
-    if (principal?.kind !== 'service') return next();
-    const foreign = [...servicesOf(req.body)].filter((service) => service !== principal.key.service);
-    if (foreign.length > 0) {
-      throw new AppError(
-        'forbidden',
-        `this API key may only send logs of service "${principal.key.service}"; the request holds logs of ${foreign
-          .map((s) => `"${s}"`)
-          .join(', ')}`,
-        { service: principal.key.service, refused: foreign },
-      );
-    }
+    assertOwnServices((res.locals as IngestLocals).principal, req.body);
     next();
   };
 

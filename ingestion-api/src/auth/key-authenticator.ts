@@ -1,7 +1,9 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { ApiKeyInfo } from '@logstream/shared-types';
 import { AppError } from '../errors';
 import type { ApiKeyStore } from './api-key-store';
+import { presentedKey } from './credentials';
 
 /** Who sent a request: the admin, or the holder of a service's key. */
 export type Principal = { kind: 'admin' } | { kind: 'service'; key: ApiKeyInfo };
@@ -31,6 +33,23 @@ export class KeyAuthenticator {
   /** Whether `key` is the admin key. */
   isAdmin(key: string | undefined): boolean {
     return key !== undefined && this.options.adminKey !== undefined && sameSecret(key, this.options.adminKey);
+  }
+
+  /**
+   * The principal of the key a request presents (`x-api-key` or `Authorization: Bearer`); throws 401 when none is
+   * given or it is unknown or revoked, 503 when the key store does not answer.
+   */
+  async requirePrincipal(headers: IncomingHttpHeaders): Promise<Principal> {
+    const key = presentedKey(headers);
+    if (!key) {
+      throw new AppError(
+        'unauthorized',
+        'an API key is required: send it as x-api-key or Authorization: Bearer <key>',
+      );
+    }
+    const principal = await this.authenticate(key);
+    if (!principal) throw new AppError('unauthorized', 'the API key is not valid (unknown or revoked)');
+    return principal;
   }
 
   /** The principal of `key`, or undefined when the key is unknown or revoked. Throws 503 when Redis fails. */

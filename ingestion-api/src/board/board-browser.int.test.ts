@@ -8,6 +8,7 @@ import { chromium, type Browser } from 'playwright-core';
 import {
   DEAD_LETTER_JOB_NAME,
   QUEUE_NAMES,
+  queueLayout,
   type DeadLetterJobData,
   type IngestJobData,
 } from '@logstream/shared-types';
@@ -19,7 +20,7 @@ import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
 import { mountOperations, routeGuard } from '../http/operations';
-import { createRedis } from '@logstream/runtime';
+import { createRedis, IngestQueues } from '@logstream/runtime';
 
 const ADMIN_KEY = 'board-admin-key-0123456789';
 
@@ -39,7 +40,7 @@ describe('BullMQ board in a browser', () => {
   beforeAll(async () => {
     const prefix = uniqueName('board');
     const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, ADMIN_KEY });
-    redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
+    redis = createRedis({ url: config.REDIS_URL }, { service: 'api', purpose: 'requests' });
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
     const logger = pino({ level: 'silent' });
@@ -48,7 +49,11 @@ describe('BullMQ board in a browser', () => {
     operations = createOperations({
       config,
       redis,
-      ingestQueue: queue,
+      ingestQueues: new IngestQueues({
+        layout: queueLayout({ partitions: 1, cluster: false }),
+        connection: redis,
+        prefix,
+      }),
       models: async () => models,
       logger,
       defaultMetrics: false,
@@ -88,7 +93,7 @@ describe('BullMQ board in a browser', () => {
     };
     await operations.mount.queues.deadLetter.add(DEAD_LETTER_JOB_NAME, letter, { jobId: 'poison-demo' });
     // A real worker fails the job, so the board shows it in the failed set with its error.
-    const workerRedis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'blocking' });
+    const workerRedis = createRedis({ url: config.REDIS_URL }, { service: 'api', purpose: 'blocking' });
     const worker = new Worker(
       QUEUE_NAMES.ingest,
       async () => {

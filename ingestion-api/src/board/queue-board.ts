@@ -29,16 +29,24 @@ export const sameOriginWrites: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The BullMQ board (bull-board) for the ingest queue and the dead-letter queue: jobs with their data, attempts and
+ * The BullMQ board (bull-board) for the ingest queues and the dead-letter queue: jobs with their data, attempts and
  * errors, and a retry button. The caller puts the admin guard in front of it. The board's page loads its scripts, styles
  * and fonts from its own static path and inlines some styles, so it gets a content security policy of its own; its
  * HTML is rewritten so it fetches no third-party font and opens in the dashboard's theme (board-page.ts).
  */
-export function queueBoard(options: { ingest: Queue; deadLetter: Queue }): Router {
+export function queueBoard(options: { ingest: Queue[]; deadLetter: Queue }): Router {
   const serverAdapter = new ExpressAdapter().setBasePath(BOARD_PATH);
   createBullBoard({
     queues: [
-      new BullMQAdapter(options.ingest, { description: 'One job per accepted POST /ingest request' }),
+      ...options.ingest.map(
+        (queue) =>
+          new BullMQAdapter(queue, {
+            description:
+              options.ingest.length === 1
+                ? 'One job per accepted POST /ingest request'
+                : 'One job per accepted POST /ingest request, for the streams that map to this queue',
+          }),
+      ),
       new BullMQAdapter(options.deadLetter, {
         description:
           'Ingest jobs that failed their last attempt (retry the failed ingest job, or POST /dead-letters/:id/retry)',

@@ -1,13 +1,14 @@
 import { Command } from 'commander';
-import { Redis } from 'ioredis';
-import { ServiceName } from '@logstream/shared-types';
+import { createRedis, redisReady } from '@logstream/runtime';
+import { redisTargetOf, ServiceName } from '@logstream/shared-types';
 import { connectMongo, createModels } from '@logstream/storage';
 import { ApiKeyStore } from '../auth/api-key-store';
 import { loadConfig } from '../config';
 
 /**
  * `npm run keys -- <create|list|revoke>`: manages the per-service API keys, stored hashed in the API's MongoDB
- * (MONGO_URL) with the Redis lookup cache kept in step (REDIS_URL, QUEUE_PREFIX), as in the API's config.
+ * (MONGO_URL) with the Redis lookup cache kept in step (REDIS_URL or REDIS_CLUSTER_NODES, QUEUE_PREFIX), as in the
+ * API's config.
  * A CLI, so it prints to stdout.
  */
 async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T> {
@@ -17,11 +18,9 @@ async function withStore<T>(run: (store: ApiKeyStore) => Promise<T>): Promise<T>
     serverSelectionTimeoutMS: 5_000,
   });
   const models = createModels(connection);
-  const redis = new Redis(config.REDIS_URL, {
-    maxRetriesPerRequest: 1,
-    connectionName: 'logstream-keys-cli',
-  });
+  const redis = createRedis(redisTargetOf(config), { service: 'keys-cli', purpose: 'requests' });
   try {
+    await redisReady(redis, 10_000);
     const store = new ApiKeyStore(async () => models, redis, config.QUEUE_PREFIX);
     await store.importLegacy();
     return await run(store);

@@ -5,7 +5,12 @@ import type { Redis } from 'ioredis';
 import type { Connection } from 'mongoose';
 import pino from 'pino';
 import request from 'supertest';
-import { DEAD_LETTER_RETRY_JOB_NAME, QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
+import {
+  DEAD_LETTER_RETRY_JOB_NAME,
+  QUEUE_NAMES,
+  queueLayout,
+  type IngestJobData,
+} from '@logstream/shared-types';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
 import {
   freePort,
@@ -23,7 +28,7 @@ import { loadConfig } from '../config';
 import { createOperations, type Operations } from '../http/create-operations';
 import { operationRoutes } from '../http/operation-routes';
 import { mountOperations, routeGuard } from '../http/operations';
-import { createRedis } from '@logstream/runtime';
+import { createRedis, IngestQueues } from '@logstream/runtime';
 
 const ADMIN_KEY = 'dead-letter-admin-key-0123';
 
@@ -86,7 +91,7 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
       AUTH_REQUIRED: 'false',
       ADMIN_KEY,
     });
-    redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
+    redis = createRedis({ url: config.REDIS_URL }, { service: 'api', purpose: 'requests' });
     await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
     queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, {
       connection: redis,
@@ -97,7 +102,11 @@ describe('dead letters: a worker process, the API in-process, real Redis and Mon
     operations = createOperations({
       config,
       redis,
-      ingestQueue: queue,
+      ingestQueues: new IngestQueues({
+        layout: queueLayout({ partitions: 1, cluster: false }),
+        connection: redis,
+        prefix,
+      }),
       // API keys live in MongoDB; the connection below is made before any request.
       models: async () => models,
       logger,

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import { AppError } from '../errors';
 import type { Handler } from '../http/types';
 
@@ -9,7 +9,7 @@ export const healthHandler: Handler = async () => ({
 });
 
 /** `GET /ready`: Redis answers, so ingest can enqueue. */
-export function readyHandler(redis: Redis): Handler {
+export function readyHandler(redis: RedisClient): Handler {
   return async () => {
     try {
       await redis.ping();

@@ -56,6 +56,11 @@ function unsupported(req: Request, accepted: string[]): AppError {
   );
 }
 
+/** The 400 of an ingest request without a body. */
+export function emptyIngestBody(): AppError {
+  return new AppError('invalid_json', 'the request body is empty: send a JSON document or NDJSON lines');
+}
+
 /** Runs an Express body parser as a promise (so that the parsers compose inside one middleware). */
 function run(parser: RequestHandler, req: Request, res: Response): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -69,6 +74,9 @@ function run(parser: RequestHandler, req: Request, res: Response): Promise<void>
  */
 export const ingestBody: RequestHandler = async (req, res, next) => {
   if (locals(res).bodyRead) return next();
+  if (req.get('content-length') === '0') {
+    throw emptyIngestBody();
+  }
   if (req.is('application/json')) {
     await run(readJson, req, res);
   } else if (req.is(NDJSON_TYPES)) {

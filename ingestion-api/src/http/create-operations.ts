@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
+import type { IngestQueues, RedisClient } from '@logstream/runtime';
 import type { Logger } from 'pino';
-import { QUEUE_NAMES, type DeadLetterJobData, type IngestJobData } from '@logstream/shared-types';
+import type { DeadLetterJobData } from '@logstream/shared-types';
 import type { Models } from '@logstream/storage';
 import { ApiKeyStore } from '../auth/api-key-store';
 import { KeyAuthenticator } from '../auth/key-authenticator';
@@ -25,16 +25,16 @@ export interface Operations {
 /** Builds the operational parts on the process's Redis connection and ingest queue. */
 export function createOperations(options: {
   config: ApiConfig;
-  redis: Redis;
-  ingestQueue: Queue<IngestJobData>;
+  redis: RedisClient;
+  ingestQueues: IngestQueues;
   /** The process's MongoDB models (API keys are stored there), resolved on first use. */
   models: () => Promise<Pick<Models, 'ApiKey'>>;
   logger: Logger;
   /** Process metrics (CPU, memory, event loop); default true. Tests building several apps turn them off. */
   defaultMetrics?: boolean;
 }): Operations {
-  const { config, redis, ingestQueue, logger } = options;
-  const deadLetterQueue = new Queue<DeadLetterJobData>(QUEUE_NAMES.deadLetter, {
+  const { config, redis, ingestQueues, logger } = options;
+  const deadLetterQueue = new Queue<DeadLetterJobData>(ingestQueues.layout.deadLetter, {
     connection: redis,
     prefix: config.QUEUE_PREFIX,
   });
@@ -52,7 +52,7 @@ export function createOperations(options: {
         })
       : undefined;
   const metrics = new ApiMetrics({
-    queues: [ingestQueue, deadLetterQueue],
+    queues: [...ingestQueues.all, deadLetterQueue],
     logger: logger.child({ module: 'metrics' }),
     defaultMetrics: options.defaultMetrics,
   });
@@ -65,9 +65,9 @@ export function createOperations(options: {
       authRequired: config.AUTH_REQUIRED,
       adminKeySet: config.ADMIN_KEY !== undefined,
       dashboardOrigin: config.DASHBOARD_ORIGIN,
-      queues: { ingest: ingestQueue, deadLetter: deadLetterQueue },
+      queues: { ingest: ingestQueues.all, deadLetter: deadLetterQueue },
     },
-    routes: { keys, authenticator, deadLetters: new DeadLetterService(ingestQueue, deadLetterQueue) },
+    routes: { keys, authenticator, deadLetters: new DeadLetterService(ingestQueues, deadLetterQueue) },
     close: () => deadLetterQueue.close(),
   };
 }

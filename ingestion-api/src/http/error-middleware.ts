@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { ApiErrorBody } from '@logstream/shared-types';
 import { LIMITS } from '@logstream/shared-types';
 import { AppError } from '../errors';
+import { encodeStatus, otlpStatusOf } from '../formats/otlp-status';
 
 /** body-parser's errors carry a `type`; map the ones a client causes to our codes. */
 function fromBodyParser(error: {
@@ -37,19 +38,43 @@ function fromBodyParser(error: {
   }
 }
 
+/** The client's error, or `internal` (logged, with its stack in development only) for anything unexpected. */
+export function toAppError(error: unknown, logger: Logger, development: boolean): AppError {
+  const appError = error instanceof AppError ? error : fromBodyParser(error as { type?: string });
+  if (appError) return appError;
+  logger.error({ err: error }, 'unhandled error');
+  const details = development && error instanceof Error ? { stack: error.stack } : undefined;
+  return new AppError('internal', 'internal error', details);
+}
+
+/** The house error body: `{ error: { code, message, details? } }`. */
+export function errorBody(appError: AppError): ApiErrorBody {
+  const body: ApiErrorBody = { error: { code: appError.code, message: appError.message } };
+  if (appError.details !== undefined) body.error.details = appError.details;
+  return body;
+}
+
 /** The one place errors become responses: `{ error: { code, message, details? } }`, stacks only in development. */
 export function errorMiddleware(logger: Logger, development: boolean): ErrorRequestHandler {
   return (error: unknown, _req, res, _next) => {
-    const appError = error instanceof AppError ? error : fromBodyParser(error as { type?: string });
-    if (appError) {
-      const body: ApiErrorBody = { error: { code: appError.code, message: appError.message } };
-      if (appError.details !== undefined) body.error.details = appError.details;
-      res.status(appError.status).set(appError.headers).json(body);
-      return;
+    const appError = toAppError(error, logger, development);
+    res.status(appError.status).set(appError.headers).json(errorBody(appError));
+  };
+}
+
+/**
+ * Errors of the OTLP route, answered as OTLP/HTTP prescribes: a `google.rpc.Status`, protobuf-encoded for a protobuf
+ * request, else as JSON (`code`, `message`, beside our usual `error` object). Same statuses and `Retry-After`.
+ */
+export function otlpErrorMiddleware(logger: Logger, development: boolean): ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const appError = toAppError(error, logger, development);
+    const status = otlpStatusOf(appError);
+    res.status(appError.status).set(appError.headers);
+    if (req.is('application/x-protobuf')) {
+      res.type('application/x-protobuf').send(encodeStatus(status));
+    } else {
+      res.json({ ...status, ...errorBody(appError) });
     }
-    logger.error({ err: error }, 'unhandled error');
-    const body: ApiErrorBody = { error: { code: 'internal', message: 'internal error' } };
-    if (development && error instanceof Error) body.error.details = { stack: error.stack };
-    res.status(500).json(body);
   };
 }

@@ -1,14 +1,14 @@
-import { Queue } from 'bullmq';
+import type { Queue } from 'bullmq';
 import type { Express } from 'express';
 import pino from 'pino';
 import request from 'supertest';
 import { AckStore } from '@logstream/ack-store';
-import { QUEUE_NAMES, type IngestJobData } from '@logstream/shared-types';
+import { QUEUE_NAMES, queueLayout, type IngestJobData } from '@logstream/shared-types';
 import { mongoUrlWithDb, testMongoUrl, testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
 import { connectMongo, createModels } from '@logstream/storage';
 import { createApp } from '../app';
 import { loadConfig } from '../config';
-import { createRedis } from '@logstream/runtime';
+import { createRedis, IngestQueues } from '@logstream/runtime';
 import { healthHandler } from '../handlers/health';
 import { IngestService } from '../services/ingest-service';
 import { createOperations, type Operations } from './create-operations';
@@ -21,17 +21,22 @@ const ADMIN_KEY = 'test-admin-key-0123456789';
 async function buildApp(env: Record<string, string>) {
   const prefix = uniqueName('ops');
   const config = loadConfig({ REDIS_URL: testRedisUrl(), QUEUE_PREFIX: prefix, ...env });
-  const redis = createRedis(config.REDIS_URL, { service: 'api', purpose: 'requests' });
+  const redis = createRedis({ url: config.REDIS_URL }, { service: 'api', purpose: 'requests' });
   await waitFor(() => redis.status === 'ready', 10_000, 'redis did not connect');
-  const queue = new Queue<IngestJobData>(QUEUE_NAMES.ingest, { connection: redis, prefix });
+  const queues = new IngestQueues({
+    layout: queueLayout({ partitions: 1, cluster: false }),
+    connection: redis,
+    prefix,
+  });
+  const queue = queues.all[0] as Queue<IngestJobData>;
   const logger = pino({ level: 'silent' });
-  const ingest = new IngestService(queue, new AckStore(redis, { prefix }));
+  const ingest = new IngestService(queues, new AckStore(redis, { prefix }));
   const mongo = await connectMongo(mongoUrlWithDb(testMongoUrl(), prefix));
   const models = createModels(mongo);
   const operations = createOperations({
     config,
     redis,
-    ingestQueue: queue,
+    ingestQueues: queues,
     models: async () => models,
     logger,
     defaultMetrics: false,

@@ -21,7 +21,7 @@ export interface OperationsDeps {
   authRequired: boolean;
   adminKeySet: boolean;
   dashboardOrigin: string;
-  queues: { ingest: Queue; deadLetter: Queue };
+  queues: { ingest: Queue[]; deadLetter: Queue };
 }
 
 /** The dashboard's origin and its twin on the other loopback name (localhost ↔ 127.0.0.1). */

@@ -39,4 +39,6 @@ export interface Route {
   json?: boolean;
   /** Own body parsing instead of `json` (ingest formats). */
   body?: RequestHandler[];
+  /** `otlp`: errors answered as OTLP's `google.rpc.Status` instead of `{ error }` alone. */
+  errorFormat?: 'otlp';
 }

@@ -11,6 +11,19 @@ function routeLabel(req: Request): string {
 type ErrorBody = { error?: { code?: unknown; details?: { rejected?: unknown } } };
 type ReceiptBody = { accepted?: unknown; rejected?: unknown };
 
+/** Counts the logs an answer of `POST /ingest` accepted or rejected, or the reason it refused the request. */
+export function countIngestAnswer(metrics: ApiMetrics, status: number, body: unknown): void {
+  if (status < 400) {
+    const receipt = body as ReceiptBody;
+    if (typeof receipt.accepted === 'number') metrics.logsAccepted.inc(receipt.accepted);
+    if (Array.isArray(receipt.rejected)) metrics.logsRejected.inc(receipt.rejected.length);
+    return;
+  }
+  const error = (body as ErrorBody).error;
+  metrics.ingestRefused.inc({ reason: typeof error?.code === 'string' ? error.code : 'unknown' });
+  if (Array.isArray(error?.details?.rejected)) metrics.logsRejected.inc(error.details.rejected.length);
+}
+
 /**
  * Times every request and counts it by route and status; for `POST /ingest` it also reads the JSON answer to count
  * accepted and rejected logs and the reason of refused requests, whichever module produced the answer.
@@ -22,16 +35,7 @@ export function httpMetrics(metrics: ApiMetrics): RequestHandler {
     if (isIngest) {
       const json = res.json.bind(res);
       res.json = (body: unknown) => {
-        if (res.statusCode < 400) {
-          const receipt = body as ReceiptBody;
-          if (typeof receipt.accepted === 'number') metrics.logsAccepted.inc(receipt.accepted);
-          if (Array.isArray(receipt.rejected)) metrics.logsRejected.inc(receipt.rejected.length);
-        } else {
-          const error = (body as ErrorBody).error;
-          metrics.ingestRefused.inc({ reason: typeof error?.code === 'string' ? error.code : 'unknown' });
-          if (Array.isArray(error?.details?.rejected))
-            metrics.logsRejected.inc(error.details.rejected.length);
-        }
+        countIngestAnswer(metrics, res.statusCode, body);
         return json(body);
       };
     }

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import {
   BurstyRateLimiter,
   RateLimiterMemory,
@@ -28,7 +28,7 @@ const BURST_WINDOW_SECONDS = 10;
 export class IngestRateLimiter {
   private readonly limiter: BurstyRateLimiter;
 
-  constructor(redis: Redis, options: IngestRateLimitOptions) {
+  constructor(redis: RedisClient, options: IngestRateLimitOptions) {
     const steady = new RateLimiterRedis({
       storeClient: redis,
       keyPrefix: `${options.keyPrefix}:rl`,

@@ -1,17 +1,22 @@
 import type { Logger } from 'pino';
 import type { LeaderLock } from '@logstream/runtime';
 import type { AckState, ControlResult, ReplayRequest } from '@logstream/shared-types';
+import type { MetricsHistory } from '../services/metrics-history';
 import type { PipelineMonitor } from '../services/pipeline-monitor';
 import { OPS_ROOM, type SocketServer } from './socket-server';
 
 /**
- * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent by whichever API instance holds
- * the announcer's leader lock for that round, since the adapter fans every event out to all clients), ACK updates (at
- * most one per stream per second), replay requests, control actions, and workers disappearing or coming back.
+ * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent, and kept in the metrics
+ * history, by whichever API instance holds the announcer's leader lock for that round, since the adapter fans every
+ * event out to all clients), ACK updates (coalesced: the latest state of each sequence space, once per interval, so a
+ * busy space costs one publish per interval rather than one per request), replay requests, control actions, and
+ * workers disappearing or coming back.
  */
 export class Announcer {
   private timer: NodeJS.Timeout | undefined;
-  private readonly lastAck = new Map<string, number>();
+  private ackTimer: NodeJS.Timeout | undefined;
+  /** Latest ACK state per space since the last announcement. */
+  private readonly pendingAcks = new Map<string, AckState>();
   private workersSeen: number | undefined;
 
   constructor(
@@ -19,19 +24,21 @@ export class Announcer {
     private readonly monitor: PipelineMonitor,
     private readonly leader: LeaderLock,
     private readonly logger: Logger,
+    private readonly history?: MetricsHistory,
   ) {}
 
-  /** Starts the 2-second snapshot loop. */
-  start(intervalMs = 2000): void {
+  /** Starts the snapshot loop (every `intervalMs`) and the ACK announcements (every `ackIntervalMs`). */
+  start(intervalMs = 2000, ackIntervalMs = 1000): void {
+    this.ackTimer = setInterval(() => this.flushAcks(), ackIntervalMs);
     this.timer = setInterval(() => {
-      void this.tick().catch((error: unknown) =>
-        this.logger.warn({ err: error }, 'snapshot failed'),
-      );
+      void this.tick().catch((error: unknown) => this.logger.warn({ err: error }, 'snapshot failed'));
     }, intervalMs);
   }
 
   async stop(): Promise<void> {
     clearInterval(this.timer);
+    clearInterval(this.ackTimer);
+    this.pendingAcks.clear();
     await this.leader.release();
   }
 
@@ -40,6 +47,7 @@ export class Announcer {
     const snapshot = await this.monitor.snapshot();
     this.io.to(OPS_ROOM).emit('metrics:snapshot', snapshot);
     this.io.to(OPS_ROOM).emit('queue:stats', this.monitor.queueStats());
+    await this.history?.record(snapshot);
     const at = snapshot.at;
     if (this.workersSeen !== undefined && this.workersSeen > 0 && snapshot.workers === 0) {
       this.io.to(OPS_ROOM).emit('worker:crashed', {
@@ -53,15 +61,20 @@ export class Announcer {
     this.workersSeen = snapshot.workers;
   }
 
-  /** A receipt's ACK states, throttled per stream. */
+  /** A receipt's ACK states: kept (the latest per space) until the next announcement. No I/O here. */
   ack(states: AckState[]): void {
-    const now = Date.now();
     for (const state of states) {
-      if (now - (this.lastAck.get(state.stream) ?? 0) < 1000) continue;
-      this.lastAck.set(state.stream, now);
-      this.io.to(OPS_ROOM).emit('ack:sent', state);
+      const space = state.session === undefined ? state.stream : `${state.stream}#${state.session}`;
+      this.pendingAcks.set(space, state);
     }
-    if (this.lastAck.size > 10_000) this.lastAck.clear();
+  }
+
+  /** Announces the latest state of each space that changed since the last time. */
+  private flushAcks(): void {
+    if (this.pendingAcks.size === 0) return;
+    const states = [...this.pendingAcks.values()];
+    this.pendingAcks.clear();
+    for (const state of states) this.io.to(OPS_ROOM).emit('ack:sent', state);
   }
 
   replayRequested(replay: ReplayRequest): void {

@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { createAdapter } from '@socket.io/redis-adapter';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
 import { LOG_LEVELS, type ClientToServerEvents, type ServerToClientEvents } from '@logstream/shared-types';
@@ -27,8 +27,8 @@ export const OPS_ROOM = 'ops';
  */
 export function createSocketServer(options: {
   server: http.Server;
-  pub: Redis;
-  sub: Redis;
+  pub: RedisClient;
+  sub: RedisClient;
   channel: string;
   origins: string[];
   logger: Logger;

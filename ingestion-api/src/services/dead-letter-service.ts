@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import type { IngestQueues } from '@logstream/runtime';
 import {
   DEAD_LETTER_RETRY_JOB_NAME,
   DeadLetterJobData,
@@ -24,7 +25,7 @@ const LISTED_STATES = [
  */
 export class DeadLetterService {
   constructor(
-    private readonly ingest: Queue<IngestJobData>,
+    private readonly ingest: IngestQueues,
     private readonly deadLetter: Queue<DeadLetterJobData>,
   ) {}
 
@@ -36,7 +37,8 @@ export class DeadLetterService {
         const parsed = DeadLetterJobData.safeParse(job.data);
         if (!parsed.success) return undefined;
         const { data: _data, ...info } = parsed.data;
-        const state = await this.ingest.getJobState(info.jobId);
+        const ingestJob = await this.ingest.getJob(info.jobId);
+        const state = ingestJob ? await ingestJob.getState() : 'unknown';
         return { ...info, ingestJobState: state === 'unknown' ? 'missing' : state };
       }),
     );
@@ -66,7 +68,7 @@ export class DeadLetterService {
       return { jobId: id, outcome: 'retried' };
     }
     const parsed = DeadLetterJobData.parse(letter.data);
-    await this.ingest.add(DEAD_LETTER_RETRY_JOB_NAME, parsed.data as IngestJobData, { jobId: id });
+    await this.ingest.add(DEAD_LETTER_RETRY_JOB_NAME, parsed.data as IngestJobData, id);
     return { jobId: id, outcome: 're-enqueued' };
   }
 }

@@ -1,6 +1,6 @@
-import type { Queue } from 'bullmq';
 import type { FaultStore } from '@logstream/ack-store';
-import type { ControlRequest, ControlResult, FaultState, IngestJobData } from '@logstream/shared-types';
+import type { IngestQueues } from '@logstream/runtime';
+import type { ControlRequest, ControlResult, FaultState } from '@logstream/shared-types';
 import { AppError } from '../errors';
 
 /**
@@ -12,7 +12,7 @@ export class FaultService {
 
   constructor(
     private readonly store: FaultStore,
-    private readonly queue: Queue<IngestJobData>,
+    private readonly queues: IngestQueues,
     private readonly enabled: boolean,
   ) {}
 
@@ -30,8 +30,9 @@ export class FaultService {
       throw new AppError('faults_disabled', 'fault injection is disabled (ENABLE_FAULTS=false)');
     let dropped: number | undefined;
     if (action === 'flush-queue') {
-      dropped = await this.queue.getWaitingCount();
-      await this.queue.drain(true);
+      const waiting = await Promise.all(this.queues.all.map((queue) => queue.getWaitingCount()));
+      dropped = waiting.reduce((sum, n) => sum + n, 0);
+      await Promise.all(this.queues.all.map((queue) => queue.drain(true)));
     } else {
       await this.store.apply(action, durationMs);
     }

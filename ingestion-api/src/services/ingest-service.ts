@@ -1,42 +1,24 @@
 import { randomUUID } from 'node:crypto';
-import type { Queue } from 'bullmq';
-import type { AckStore, ReceiveVerdict } from '@logstream/ack-store';
-import {
-  deriveLogId,
-  groupBy,
-  parseSequenceSpace,
-  sequenceSpaceOf,
-  type AckState,
-  type IngestJobData,
-  type IngestReceipt,
-  type ItemRejection,
-  type JobLog,
-} from '@logstream/shared-types';
+import type { AckStore } from '@logstream/ack-store';
+import type { IngestQueues } from '@logstream/runtime';
+import type { AckState, IngestReceipt } from '@logstream/shared-types';
 import { AppError } from '../errors';
 import { fingerprintLog } from './fingerprint';
-import { validateBatch, type ValidatedBatch } from './validate-batch';
+import { GroupCommitter } from './group-committer';
+import { commitIngestGroup, type PreparedRequest, type ValidItem } from './ingest-commit';
+import { validateBatch } from './validate-batch';
 
-type ValidItem = ValidatedBatch['valid'][number] & { fingerprint?: string };
-
-/** Builds the job payload of a validated request; ids are derived here so that every re-delivery maps to them. */
-export function toJobData(batchId: string, receivedAt: Date, valid: ValidItem[]): IngestJobData {
-  const logs: JobLog[] = valid.map(({ index, log, fingerprint }) => ({
-    id: deriveLogId(log, batchId, index),
-    service: log.service,
-    ...(log.instance !== undefined && { instance: log.instance }),
-    ...(log.session !== undefined && { session: log.session }),
-    ...(log.seq !== undefined && { seq: log.seq }),
-    ...(fingerprint !== undefined && { fp: fingerprint }),
-    level: log.level,
-    message: log.message,
-    ts: (log.timestamp ?? receivedAt).toISOString(),
-    ...(log.requestId !== undefined && { requestId: log.requestId }),
-    ...(log.traceId !== undefined && { traceId: log.traceId }),
-    ...(log.spanId !== undefined && { spanId: log.spanId }),
-    ...(log.meta !== undefined && { meta: log.meta }),
-  }));
-  return { batchId, receivedAt: receivedAt.toISOString(), logs };
+/** How requests are grouped (see {@link GroupCommitter}). */
+export interface GroupCommitOptions {
+  /** Most logs one group (one queue job) holds; a larger request goes alone. Default 1000. */
+  maxLogs: number;
+  /** Most requests one group holds. Default 256. */
+  maxRequests: number;
+  /** Groups committing at once. Default 2. */
+  maxInFlight: number;
 }
+
+const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxLogs: 1000, maxRequests: 256, maxInFlight: 2 };
 
 /** Turns a Redis failure into a 503 the producer retries, instead of a 500. */
 async function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
@@ -50,35 +32,37 @@ async function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-const ENQUEUED: ReadonlySet<ReceiveVerdict> = new Set(['new', 'resent', 'verify']);
-
-function conflictRejection(item: ValidItem, space: string): ItemRejection {
-  const { stream, session } = parseSequenceSpace(space);
-  const where = session ? `stream ${stream}, session ${session}` : `stream ${stream} (no session)`;
-  return {
-    index: item.index,
-    errors: [
-      {
-        field: 'seq',
-        message:
-          `seq ${item.log.seq} of ${where} was already received with different content and is not stored yet; ` +
-          'a producer that numbers logs anew must send a new session (see docs/protocol.md)',
-      },
-    ],
-  };
-}
-
 /**
  * Validates a request, marks its numbered logs received in the ACK store (per sequence space: a stream, or one
- * producer session of it), and enqueues as one job every valid log that is new, resent on request, or a repeat of a
- * stored seq (the worker compares it with the stored copy). Retries of in-flight logs are acknowledged and not
- * enqueued again; a seq reused in flight with other content is refused, never acknowledged and dropped.
+ * producer session of it), and enqueues every valid log that is new, resent on request, or a repeat of a stored seq
+ * (the worker compares it with the stored copy). Retries of in-flight logs are acknowledged and not enqueued again; a
+ * seq reused in flight with other content is refused, never acknowledged and dropped.
+ *
+ * Requests arriving together are committed as a group (group commit): one ACK-store round trip and one queue job for
+ * all of them, and still one receipt per request, answered only once the job holding its logs is added
+ * (`commitIngestGroup`).
  */
 export class IngestService {
+  private readonly committer: GroupCommitter<PreparedRequest, IngestReceipt>;
+
   constructor(
-    private readonly queue: Queue<IngestJobData>,
+    queues: IngestQueues,
     private readonly ack: AckStore,
-  ) {}
+    options: Partial<GroupCommitOptions> = {},
+  ) {
+    const group = { ...DEFAULT_GROUP_COMMIT, ...options };
+    this.committer = new GroupCommitter({
+      commit: (requests) => commitIngestGroup({ queues, ack }, requests),
+      maxWeight: group.maxLogs,
+      maxEntries: group.maxRequests,
+      maxInFlight: group.maxInFlight,
+    });
+  }
+
+  /** Groups committed and requests in them since start. */
+  get groupStats(): Readonly<{ groups: number; entries: number; largestGroup: number }> {
+    return this.committer.stats;
+  }
 
   /** Returns the receipt; throws `AppError` when nothing in the request can be taken. */
   async ingest(body: unknown): Promise<IngestReceipt> {
@@ -86,90 +70,11 @@ export class IngestService {
     if (valid.length === 0) {
       throw new AppError('validation_failed', `none of the ${rejected.length} log(s) is valid`, { rejected });
     }
-
     const items: ValidItem[] = valid.map((item) =>
       item.log.seq === undefined ? item : { ...item, fingerprint: fingerprintLog(item.log) },
     );
-    const bySpace = groupBy(
-      items.filter((item) => item.log.seq !== undefined),
-      (item) => sequenceSpaceOf(item.log),
-    );
-    const results = await redisCall('the ACK store', () =>
-      Promise.all(
-        [...bySpace].map(async ([space, spaceItems]) => ({
-          space,
-          spaceItems,
-          result: await this.ack.receive(
-            space,
-            spaceItems.map((item) => ({ seq: item.log.seq as number, fingerprint: item.fingerprint as string })),
-          ),
-        })),
-      ),
-    );
-
-    const streams: Record<string, AckState> = {};
-    const verdictOf = new Map<ValidItem, ReceiveVerdict>();
-    const conflicts: ItemRejection[] = [];
-    for (const { space, spaceItems, result } of results) {
-      if (result.kind === 'overflow') {
-        throw new AppError(
-          'backpressure',
-          `${space} has ${result.intervals} separate runs of received seqs (gaps between them); resend the ` +
-            'missing seqs (the receipt and GET /ack list them) before sending new ones',
-          { space, intervals: result.intervals },
-          { headers: { 'Retry-After': '2' } },
-        );
-      }
-      streams[space] = result.state;
-      spaceItems.forEach((item, position) => {
-        const verdict = result.verdicts[position] as ReceiveVerdict;
-        verdictOf.set(item, verdict);
-        if (verdict === 'conflict') conflicts.push(conflictRejection(item, space));
-      });
-    }
-
-    const enqueue = items.filter((item) => {
-      const verdict = verdictOf.get(item);
-      return verdict === undefined || ENQUEUED.has(verdict);
-    });
-    const repeats = items.filter((item) => {
-      const verdict = verdictOf.get(item);
-      return verdict === 'duplicate' || verdict === 'verify';
-    }).length;
-    if (conflicts.length === items.length) {
-      throw new AppError(
-        'seq_conflict',
-        `every log reuses a seq already received with other content`,
-        { rejected: [...rejected, ...conflicts] },
-      );
-    }
-
-    const batchId = randomUUID();
-    if (enqueue.length > 0) {
-      const data = toJobData(batchId, new Date(), enqueue);
-      await redisCall('the queue', () => this.queue.add('ingest', data, { jobId: batchId }));
-    }
-    await this.noteReplaysReported(streams);
-
-    const receipt: IngestReceipt = {
-      batchId,
-      accepted: valid.length - conflicts.length,
-      rejected: [...rejected, ...conflicts].sort((a, b) => a.index - b.index),
-      duplicates: repeats,
-    };
-    const states = Object.values(streams);
-    if (states.length > 0) receipt.streams = streams;
-    if (states.length === 1) {
-      const [only] = states as [AckState];
-      Object.assign(receipt, {
-        ackTill: only.ackTill,
-        persistedTill: only.persistedTill,
-        missing: only.missing,
-        replay: only.replay,
-        status: only.status,
-      });
-    }
-    return receipt;
+    const request: PreparedRequest = { batchId: randomUUID(), receivedAt: new Date(), items, rejected };
+    return this.committer.submit(request, items.length);
   }
 
   /** The ACK state of one sequence space, for `GET /ack/:stream`. Reads only. */
@@ -181,12 +86,5 @@ export class IngestService {
   async states(limit = 500): Promise<AckState[]> {
     const active = await redisCall('the ACK store', () => this.ack.activeSpaces(limit));
     return redisCall('the ACK store', () => Promise.all(active.map(({ space }) => this.ack.state(space))));
-  }
-
-  /** Replay ranges a receipt reports move from pending to requested (the watcher records the time). */
-  private async noteReplaysReported(streams: Record<string, AckState>): Promise<void> {
-    await Promise.all(
-      Object.entries(streams).map(([space, state]) => this.ack.markRequested(space, state.replay)),
-    );
   }
 }

@@ -1,7 +1,7 @@
-import { QueueEvents, type ConnectionOptions, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
-import type { FaultStore } from '@logstream/ack-store';
-import type { IngestJobData, MetricsSnapshot, QueueCounts, QueueStats } from '@logstream/shared-types';
+import type { FaultStore, PipelineCounters, PipelineRates } from '@logstream/ack-store';
+import type { IngestQueues } from '@logstream/runtime';
+import type { MetricsSnapshot, QueueCounts, QueueStats } from '@logstream/shared-types';
 import { AppError } from '../errors';
 
 /** Options of the {@link PipelineMonitor}. */
@@ -12,55 +12,42 @@ export interface PipelineMonitorOptions {
   lowWaterMark: number;
   /** How often counts are refreshed (the ingest path reads the cached value). */
   refreshMs: number;
+  /** Seconds the rates of a snapshot are taken over. Default 2 (the announcer's period). */
+  rateWindowS?: number;
+  /** Seconds the drain rate behind `Retry-After` is taken over. Default 5. */
+  drainWindowS?: number;
 }
 
-const median = (values: number[]) => {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? null;
+const NO_RATES: PipelineRates = {
+  perSec: { accepted: 0, refused: 0, completedJobs: 0, storedLogs: 0 },
+  e2eLatencyMs: null,
 };
 
 /**
- * Watches the ingest queue: job counts, workers, drain rate (completed jobs per second from queue events), stored logs
- * and end-to-end latency. Decides backpressure with hysteresis, and builds the snapshots pushed every 2 s.
+ * Watches the ingest queues: job counts (summed over every queue), workers, and the pipeline's rates — accepted and
+ * refused (counted by every API), jobs completed, logs stored and end-to-end latency (counted by every worker) — from
+ * the {@link PipelineCounters} shared in Redis. Every API replica refreshes the same numbers from Redis, so they agree
+ * on backpressure (with hysteresis), on `Retry-After` and on `/stats/snapshot`.
  */
 export class PipelineMonitor {
   private counts: QueueCounts = { waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 };
   private workers = 0;
   private shedding = false;
   private drainPerSec = 0;
-  private windowStart = Date.now();
-  private completedJobs = 0;
-  private storedLogs = 0;
-  private acceptedLogs = 0;
-  private refused = 0;
-  private latencies: number[] = [];
-  private last: MetricsSnapshot | undefined;
+  private rates: PipelineRates = NO_RATES;
   private timer: NodeJS.Timeout | undefined;
-  private readonly events: QueueEvents;
 
   constructor(
-    private readonly queue: Queue<IngestJobData>,
+    private readonly queues: IngestQueues,
     private readonly faults: FaultStore,
+    private readonly counters: PipelineCounters,
     private readonly options: PipelineMonitorOptions,
     private readonly logger: Logger,
-    connection: ConnectionOptions,
-    prefix: string,
-  ) {
-    this.events = new QueueEvents(queue.name, { connection, prefix });
-    this.events.on('completed', ({ returnvalue }) => {
-      this.completedJobs += 1;
-      const value = (typeof returnvalue === 'string' ? safeJson(returnvalue) : returnvalue) as
-        { stored?: number; e2eMs?: number } | undefined;
-      this.storedLogs += value?.stored ?? 0;
-      if (typeof value?.e2eMs === 'number' && this.latencies.length < 10_000)
-        this.latencies.push(value.e2eMs);
-    });
-  }
+  ) {}
 
-  /** Starts refreshing counts. */
+  /** Starts refreshing counts and sending this process's counts. */
   async start(): Promise<void> {
-    await this.events.waitUntilReady();
+    this.counters.start();
     await this.refresh();
     this.timer = setInterval(
       () => void this.refresh().catch((e: unknown) => this.logger.warn({ err: e }, 'refresh failed')),
@@ -70,28 +57,26 @@ export class PipelineMonitor {
 
   async close(): Promise<void> {
     clearInterval(this.timer);
-    await this.events.close();
+    await this.counters.stop().catch(() => undefined);
   }
 
   /** Counts a request's accepted logs (for the accepted rate). */
   noteAccepted(logs: number): void {
-    this.acceptedLogs += logs;
+    this.counters.add('accepted', logs);
   }
 
   /** Counts a refused request (4xx/5xx). */
   noteRefused(): void {
-    this.refused += 1;
+    this.counters.add('refused');
   }
 
   private async refresh(): Promise<void> {
-    const counts = await this.queue.getJobCounts(
-      'waiting',
-      'active',
-      'completed',
-      'failed',
-      'delayed',
-      'prioritized',
-    );
+    const [counts, workers, rates, drain] = await Promise.all([
+      this.queues.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
+      this.queues.getWorkersCount(),
+      this.counters.rates(this.options.rateWindowS ?? 2),
+      this.counters.rates(this.options.drainWindowS ?? 5),
+    ]);
     this.counts = {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,
@@ -99,7 +84,9 @@ export class PipelineMonitor {
       failed: counts.failed ?? 0,
       delayed: counts.delayed ?? 0,
     };
-    this.workers = await this.queue.getWorkersCount();
+    this.workers = workers;
+    this.rates = rates;
+    this.drainPerSec = drain.perSec.completedJobs;
     const wasShedding = this.shedding;
     if (this.counts.waiting >= this.options.highWaterMark) this.shedding = true;
     else if (this.counts.waiting < this.options.lowWaterMark) this.shedding = false;
@@ -138,42 +125,22 @@ export class PipelineMonitor {
     };
   }
 
-  /** Rates since the previous snapshot, then starts a new window. */
+  /** The pipeline now: rates over the last whole seconds from the shared counters, the same on every replica. */
   async snapshot(): Promise<MetricsSnapshot> {
-    const now = Date.now();
-    const seconds = Math.max((now - this.windowStart) / 1000, 0.001);
-    this.drainPerSec = this.completedJobs / seconds;
-    const snapshot: MetricsSnapshot = {
-      at: new Date(now).toISOString(),
-      acceptedPerSec: round(this.acceptedLogs / seconds),
-      storedPerSec: round(this.storedLogs / seconds),
-      refusedPerSec: round(this.refused / seconds),
-      e2eLatencyMs: median(this.latencies),
+    return {
+      at: new Date().toISOString(),
+      acceptedPerSec: this.rates.perSec.accepted,
+      storedPerSec: this.rates.perSec.storedLogs,
+      refusedPerSec: this.rates.perSec.refused,
+      e2eLatencyMs: this.rates.e2eLatencyMs,
       queue: this.counts,
       workers: this.workers,
       faults: await this.faults.state(),
     };
-    this.windowStart = now;
-    this.completedJobs = this.storedLogs = this.acceptedLogs = this.refused = 0;
-    this.latencies = [];
-    this.last = snapshot;
-    return snapshot;
   }
 
-  /** The latest snapshot (a first one is taken if none exists yet). */
-  async latest(): Promise<MetricsSnapshot> {
-    return this.last ?? this.snapshot();
-  }
-}
-
-function round(value: number): number {
-  return Math.round(value * 10) / 10;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
+  /** The latest snapshot (for `GET /stats/snapshot`). */
+  latest(): Promise<MetricsSnapshot> {
+    return this.snapshot();
   }
 }
