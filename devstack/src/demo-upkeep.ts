@@ -1,11 +1,13 @@
 import type { Connection } from 'mongoose';
 import {
+  backfillWords,
   connectMongo,
   createModels,
   dayOf,
   ensureIndexes,
   hourOf,
   hourRollupId,
+  wordsBackfillDone,
   type Models,
 } from '@logstream/storage';
 import { tuneFerretdbTables } from './postgres';
@@ -19,6 +21,7 @@ const FIRST_SWEEP_DAYS = 14;
  * Keeps `npm start`'s demo store fast run after run: deletes demo data older than `retentionHours` (whole hours, found
  * through the compacted hour rollups: logs by their `hour`, minute rollups by `hour`, hour documents by `_id`),
  * and, on FerretDB over PostgreSQL, adds the GIN indexes its pushdown needs to tables created since the last look.
+ * Demo data kept from a version before the searchable `words` field gets it once, in the background.
  */
 export class DemoUpkeep {
   private connection: Connection | undefined;
@@ -41,6 +44,7 @@ export class DemoUpkeep {
     await ensureIndexes(this.models);
     await this.tune();
     await this.sweep(new Date());
+    this.serial(() => this.backfill());
     this.timers.push(setInterval(() => this.serial(() => this.tune()), 60_000));
     this.timers.push(setInterval(() => this.serial(() => this.sweep(new Date())), 5 * 60_000));
   }
@@ -62,6 +66,19 @@ export class DemoUpkeep {
     const created = await tuneFerretdbTables(this.postgresUrl);
     if (created.length > 0)
       this.say(`PostgreSQL: ${created.length} GIN index(es) added for FerretDB's lookups`);
+  }
+
+  /** Gives kept demo logs stored without `words` that field (once per database; a fresh one only writes the marker). */
+  private async backfill(): Promise<void> {
+    const models = this.models;
+    if (!models || (await wordsBackfillDone(models))) return;
+    let said = 0;
+    const result = await backfillWords(models, (progress) => {
+      if (progress.updated === 0 || progress.hoursDone - said < 24) return;
+      said = progress.hoursDone;
+      this.say(`text search: adding words to kept logs, ${progress.hoursDone}/${progress.hours} hours…`);
+    });
+    if (result.updated > 0) this.say(`text search: ${result.updated} kept logs made searchable`);
   }
 
   /** Deletes every whole hour of demo data before `now - retentionHours`. */

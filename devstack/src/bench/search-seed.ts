@@ -1,12 +1,13 @@
 import { SingleBar, Presets } from 'cli-progress';
+import type { JobLog } from '@logstream/shared-types';
 import {
   compactHour,
-  encodeMetaKeys,
-  hourOf,
   hoursBetween,
+  logDocument,
   minuteOf,
   rollupBucketFields,
   rollupId,
+  type LogDocument,
   type Models,
 } from '@logstream/storage';
 
@@ -147,7 +148,7 @@ export async function seedSearchData(
   let next = 0;
   const batchSize = 1000;
   const makeBatch = () => {
-    const docs: Record<string, unknown>[] = [];
+    const docs: LogDocument[] = [];
     const end = Math.min(count, next + batchSize);
     for (; next < end; next++) {
       const ts = new Date(from.getTime() + Math.floor(((next + rand()) / count) * spanMs));
@@ -162,27 +163,27 @@ export async function seedSearchData(
       const id = `${stream}@${seq}`;
       if (next % 5000 === 1) sampleIds.push(id);
       const minute = minuteOf(ts);
-      docs.push({
-        _id: id,
-        service,
-        ...(instance ? { instance } : {}),
-        stream,
-        seq,
-        level: lvl,
-        message: fill(pick(TEMPLATES[lvl] ?? ['?'])),
-        ts,
-        minute,
-        hour: hourOf(ts),
-        receivedAt: new Date(ts.getTime() + 15),
-        storedAt: new Date(ts.getTime() + 40),
-        ...(requestId ? { requestId } : {}),
-        meta: encodeMetaKeys({
-          'http.status': lvl === 'error' ? 502 : 200,
-          durationMs: Math.floor(rand() * 900),
-        }),
-        batchId: `seed-${Math.floor(next / batchSize)}`,
-        flushRef: `seed:${Math.floor(next / batchSize)}`,
-      });
+      docs.push(
+        logDocument(
+          {
+            id,
+            service,
+            ...(instance ? { instance } : {}),
+            seq,
+            level: lvl as JobLog['level'],
+            message: fill(pick(TEMPLATES[lvl] ?? ['?'])),
+            ts: ts.toISOString(),
+            ...(requestId ? { requestId } : {}),
+            meta: { 'http.status': lvl === 'error' ? 502 : 200, durationMs: Math.floor(rand() * 900) },
+          },
+          {
+            receivedAt: new Date(ts.getTime() + 15),
+            storedAt: new Date(ts.getTime() + 40),
+            batchId: `seed-${Math.floor(next / batchSize)}`,
+            flushRef: `seed:${Math.floor(next / batchSize)}`,
+          },
+        ),
+      );
       const key = rollupId(minute, service, lvl);
       const bucket = rollups.get(key) ?? { minute, service, level: lvl, count: 0 };
       bucket.count += 1;

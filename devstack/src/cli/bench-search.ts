@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
 import {
   compactHour,
   connectMongo,
   hourBuckets,
+  hourOf,
   hoursBetween,
   createModels,
   ensureIndexes,
@@ -11,6 +13,7 @@ import {
   rollupReader,
   searchPage,
   searchVolume,
+  UserAccounts,
   type Models,
   type PageRequest,
 } from '@logstream/storage';
@@ -32,6 +35,8 @@ function percentile(values: number[], p: number): number {
 }
 
 const HOUR = 3_600_000;
+/** How often the worker's rollup compactor runs by default (ROLLUP_COMPACT_INTERVAL_MS). */
+const COMPACT_INTERVAL_MS = 15_000;
 const DAY = 24 * HOUR;
 
 /** The query shapes of the dashboard, each a function of the run number (parameters vary from run to run). */
@@ -124,11 +129,17 @@ async function main(): Promise<void> {
     .option('--no-browser', 'skip the Chromium timings')
     .option('--keep <db>', 'seed into this database and keep it (a later run with --reuse skips seeding)')
     .option('--reuse <db>', 'time the queries on a database seeded by an earlier --keep run')
+    .option(
+      '--postgres-database <name>',
+      'PostgreSQL database a --keep/--reuse run keeps FerretDB data in (FerretDB on PostgreSQL only)',
+      'logstream_bench',
+    )
     .option('--json', 'print the result as one JSON line last')
     .parse();
   const opts = program.opts<{
     keep?: string;
     reuse?: string;
+    postgresDatabase: string;
     logs: string;
     days: string;
     runs: string;
@@ -145,7 +156,7 @@ async function main(): Promise<void> {
     ferretdbBackend: config.LOGSTREAM_FERRETDB_BACKEND,
     postgresUrl: config.LOGSTREAM_POSTGRES_URL,
     // A kept database lives in a named PostgreSQL database, so a later run finds it again.
-    postgresDatabase: opts.keep || opts.reuse ? 'logstream_bench' : undefined,
+    postgresDatabase: opts.keep || opts.reuse ? opts.postgresDatabase : undefined,
     log,
   });
   log(`database: ${mongo.url} (${mongo.backend})`);
@@ -180,10 +191,14 @@ async function main(): Promise<void> {
       const created = await tuneFerretdbTables(mongo.postgresUrl);
       log(`PostgreSQL GIN indexes for FerretDB's pushdown: ${created.length} created`);
     }
-    // The worker's compactor keeps the newest hours compacted up to the current minute; do what it would have done
-    // since the seeding ended.
+    // The worker's compactor keeps the newest hours compacted up to the current minute: do what it would have done
+    // since the seeding ended, then, while the shapes are timed, what it does every 15 s (the current hour again).
     for (const hour of hoursBetween(new Date(seed.to.getTime() - 3_600_000), new Date()))
       await compactHour(models, hour);
+    const compactor = setInterval(
+      () => void compactHour(models, hourOf(new Date()).getTime()).catch(() => undefined),
+      COMPACT_INTERVAL_MS,
+    );
     const queries: Record<string, { p50Ms: number; p95Ms: number; rows: number }> = {};
     for (const [name, run] of Object.entries(shapes(models, seed))) {
       const times: number[] = [];
@@ -206,17 +221,23 @@ async function main(): Promise<void> {
     let browser: Record<string, { medianMs: number; maxMs: number }> | undefined;
     if (opts.browser) {
       const port = await freePort();
+      // Every page needs a signed-in user: a viewer of this database only, replaced on each run.
+      const viewer = { email: 'bench-viewer@logstream.local', password: randomBytes(18).toString('base64url') };
+      await models.User.deleteMany({ email: viewer.email });
+      await new UserAccounts(models.User).create({ ...viewer, role: 'viewer' });
       const dashboard = await startDashboard(port, {
         MONGO_URL: mongoUrlWithDb(mongo.url, db),
         API_URL: 'http://127.0.0.1:9',
         API_TIMEOUT_MS: '300',
+        SESSION_SECRET: randomBytes(32).toString('base64url'),
       });
       try {
-        browser = await browserTimings(dashboard.url, seed.words, log);
+        browser = await browserTimings(dashboard.url, seed.words, log, viewer);
       } finally {
         await dashboard.stop();
       }
     }
+    clearInterval(compactor);
     const worstP95Ms = Math.max(...Object.values(queries).map((q) => q.p95Ms));
     const result = {
       logs: seed.logs,

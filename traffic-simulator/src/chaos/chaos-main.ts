@@ -30,14 +30,14 @@ function table(report: ChaosReport): string {
   const rows = report.perProducer.map(
     (p) =>
       `  ${p.stream.padEnd(14)} ${p.session.slice(0, 10).padEnd(11)} sent ${String(p.sent).padStart(7)}  stored ` +
-      `${String(p.stored).padStart(7)}  lost ${String(p.lost).padStart(5)}  duplicates ${p.duplicates}`,
+      `${String(p.stored).padStart(7)}  lost ${String(p.lost).padStart(5)}  held ${String(p.held).padStart(5)}  duplicates ${p.duplicates}`,
   );
   return [
     `chaos soak: ${(report.durationMs / 60_000).toFixed(1)} min, ${report.producers} producers, ` +
       `${report.faults.workerKills} worker kills, ${report.faults.redisRestarts} Redis restart, ` +
       `database frozen ${report.faults.databasePauseMs / 1000} s`,
     ...rows,
-    `  total: sent ${report.sent}, stored ${report.stored}, lost ${report.lost}, duplicates ${report.duplicates}, ` +
+    `  total: sent ${report.sent}, stored ${report.stored}, lost ${report.lost}, still held by producers ${report.held}, duplicates ${report.duplicates}, ` +
       `unfinished producers ${report.incomplete}, worker RSS peak ${report.workerRssPeakMb} MB`,
   ].join('\n');
 }

@@ -26,7 +26,10 @@ export interface ProducerAudit {
   session: string;
   sent: number;
   stored: number;
+  /** Sent, not stored, and no longer held by the producer: truly lost. */
   lost: number;
+  /** Sent, not stored yet, and still held by the producer when the settle time ran out (unfinished, not lost). */
+  held: number;
   duplicates: number;
 }
 
@@ -38,6 +41,7 @@ export interface ChaosReport {
   sent: number;
   stored: number;
   lost: number;
+  held: number;
   duplicates: number;
   /** Producers whose close() still held unpersisted logs at the end. */
   incomplete: number;
@@ -140,23 +144,26 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     const perProducer = producers.map(({ label, producer }, index): ProducerAudit => {
       const sent = sentCounts[index] as number;
       const counts = seen.get(label) ?? new Map<number, number>();
-      let lost = 0;
+      let missing = 0;
       let duplicates = 0;
       for (let n = 1; n <= sent; n++) {
         const copies = counts.get(n) ?? 0;
-        if (copies === 0) lost += 1;
+        if (copies === 0) missing += 1;
         else duplicates += copies - 1;
       }
+      // What the producer still holds may yet be stored (it is in its buffer, resent until persisted): not lost.
+      const held = Math.min(missing, closed[index]?.remaining ?? 0);
       return {
         stream: producer.stream,
         session: producer.session ?? '',
         sent,
         stored: [...counts.values()].reduce((a, b) => a + b, 0),
-        lost,
+        lost: missing - held,
+        held,
         duplicates,
       };
     });
-    const total = (key: 'sent' | 'stored' | 'lost' | 'duplicates') =>
+    const total = (key: 'sent' | 'stored' | 'lost' | 'held' | 'duplicates') =>
       perProducer.reduce((sum, audit) => sum + audit[key], 0);
     return {
       durationMs: Date.now() - started,
@@ -165,6 +172,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       sent: total('sent'),
       stored: total('stored'),
       lost: total('lost'),
+      held: total('held'),
       duplicates: total('duplicates'),
       incomplete: closed.filter((result) => !result.complete).length,
       workerRssPeakMb: Math.round(stack.workerRssPeak() / (1024 * 1024)),

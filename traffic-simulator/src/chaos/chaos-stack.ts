@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { canConnect, freePort, startFerretdb, startStack, stopChild, waitFor } from '@logstream/devstack';
+import { canConnect, freePort, resolveMongo, startStack, stopChild, waitFor } from '@logstream/devstack';
 
 /** What the soak breaks: its own Redis, MongoDB-wire server, API and worker, never shared ones. */
 export interface ChaosStack {
@@ -54,8 +54,10 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
   const redisPort = await freePort();
   let redis = await startRedis(redisPort, redisDir);
   log(`redis on ${redisPort} (private; restarted empty during the run)`);
-  const ferret = await startFerretdb({ log });
-  log(`MongoDB-wire server (FerretDB) at ${ferret.url} (private; paused during the run)`);
+  // FerretDB on PostgreSQL when a server answers (npm start's embedded default), else on SQLite.
+  const ferret = await resolveMongo({ prefer: 'ferretdb', log });
+  const ferretPid = ferret.pid as number;
+  log(`MongoDB-wire server ${ferret.backend} at ${ferret.url} (private; paused during the run)`);
 
   const stack = await startStack({
     label: 'chaos',
@@ -94,11 +96,11 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
       redis = await startRedis(redisPort, redisDir);
     },
     pauseDatabase: async (ms) => {
-      process.kill(ferret.pid, 'SIGSTOP');
+      process.kill(ferretPid, 'SIGSTOP');
       try {
         await new Promise((resolve) => setTimeout(resolve, ms));
       } finally {
-        process.kill(ferret.pid, 'SIGCONT');
+        process.kill(ferretPid, 'SIGCONT');
       }
     },
     workerRssPeak: () => rssPeak,

@@ -1,0 +1,119 @@
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { connectMongo, createModels } from '@logstream/storage';
+import { loadAverage, round } from './load';
+import { storedLogDocument } from './payloads';
+
+/** A ceiling: the most the bare component took, on this machine, in this run. */
+export interface Ceiling {
+  logsPerSec: number;
+  logs: number;
+  seconds: number;
+  loadAvg: number;
+}
+
+/**
+ * Raw BullMQ `addBulk` of 100-log jobs (payloads shaped like the API's) into the same Redis, `writers` calls of
+ * `jobsPerCall` jobs in flight: what the queue takes with no HTTP, validation or ACK in front of it.
+ */
+export async function queueAddCeiling(options: {
+  redisUrl: string;
+  prefix: string;
+  logs: number;
+  writers?: number;
+  jobsPerCall?: number;
+}): Promise<Ceiling> {
+  const writers = options.writers ?? 4;
+  const jobsPerCall = options.jobsPerCall ?? 10;
+  const connection = new Redis(options.redisUrl, { maxRetriesPerRequest: null });
+  const queue = new Queue('ceiling', { connection, prefix: options.prefix });
+  const jobs = Math.ceil(options.logs / 100);
+  let next = 0;
+  const receivedAt = new Date().toISOString();
+  const makeJob = (n: number) => ({
+    name: 'ingest',
+    data: {
+      batchId: `ceiling-${n}`,
+      receivedAt,
+      logs: Array.from({ length: 100 }, (_, i) => ({
+        id: `bench-ceiling#q@${n * 100 + i + 1}`,
+        service: 'bench-ceiling',
+        session: 'q',
+        seq: n * 100 + i + 1,
+        fp: 'f'.repeat(16),
+        level: 'info',
+        message: `GET /api/orders/${i} answered 200 in ${i} ms`,
+        ts: receivedAt,
+        requestId: `req_${i}`,
+        meta: { route: '/api/orders/:id', status: 200 },
+      })),
+    },
+    opts: { jobId: `ceiling-${n}` },
+  });
+  try {
+    await queue.waitUntilReady();
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: writers }, async () => {
+        while (next < jobs) {
+          const first = next;
+          next = Math.min(jobs, next + jobsPerCall);
+          await queue.addBulk(Array.from({ length: next - first }, (_, k) => makeJob(first + k)));
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      logsPerSec: Math.round((jobs * 100) / seconds),
+      logs: jobs * 100,
+      seconds: round(seconds),
+      loadAvg: loadAverage(),
+    };
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await connection.quit();
+  }
+}
+
+/**
+ * Raw `insertMany` of 50 documents shaped like stored logs, into a collection with the product's log indexes, from
+ * `writers` concurrent writers, into the same database server: what storage takes with nothing else around it.
+ */
+export async function dbInsertCeiling(options: {
+  mongoUrl: string;
+  logs: number;
+  writers?: number;
+}): Promise<Ceiling> {
+  const writers = options.writers ?? 4;
+  const connection = await connectMongo(options.mongoUrl);
+  try {
+    const models = createModels(connection);
+    await models.Log.createIndexes();
+    const collection = models.Log.collection;
+    const batches = Math.ceil(options.logs / 50);
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: writers }, async (_, writer) => {
+        while (next < batches) {
+          const batch = next++;
+          const docs = Array.from({ length: 50 }, (_, i) =>
+            storedLogDocument(batch * 50 + i + 1, `w${writer}:${batch}`),
+          );
+          await collection.insertMany(docs as never[], { ordered: false });
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    return {
+      logsPerSec: Math.round((batches * 50) / seconds),
+      logs: batches * 50,
+      seconds: round(seconds),
+      loadAvg: loadAverage(),
+    };
+  } finally {
+    await connection.dropDatabase().catch(() => undefined);
+    await connection.close();
+  }
+}
