@@ -21,17 +21,44 @@ const COUNT_LINES: { key: keyof QueueCounts; color: string }[] = [
   { key: 'failed', color: '#ff6b6b' },
 ];
 
-/** Queue counts and throughput over time, sampled from `queue:stats` and `metrics:snapshot` while the page is open. */
-export function QueueLive({ apiUrl, initial }: { apiUrl: string; initial: QueueStats | null }) {
+/** A kept snapshot as a chart sample. */
+function sampleOf(s: MetricsSnapshot): Sample {
+  return { at: Date.parse(s.at), counts: s.queue, accepted: s.acceptedPerSec, stored: s.storedPerSec };
+}
+
+/** The samples a page starts with: the API's kept history, then the server's current counts when newer. */
+function firstSamples(history: MetricsSnapshot[], initial: QueueStats | null): Sample[] {
+  const samples = history.map(sampleOf);
+  const last = samples.at(-1);
+  if (initial && (!last || Date.parse(initial.at) > last.at))
+    samples.push({ at: Date.parse(initial.at), counts: initial.counts, accepted: null, stored: null });
+  return samples.slice(-MAX_SAMPLES);
+}
+
+/**
+ * Queue counts and throughput over time: the API's kept history of `metrics:snapshot` (so the charts show the minutes
+ * before the page was opened), then `queue:stats` and `metrics:snapshot` as they arrive.
+ */
+export function QueueLive({
+  apiUrl,
+  initial,
+  history,
+}: {
+  apiUrl: string;
+  initial: QueueStats | null;
+  history: MetricsSnapshot[];
+}) {
   const status = useLiveStatus(apiUrl);
-  const [samples, setSamples] = useState<Sample[]>(
-    initial ? [{ at: Date.parse(initial.at), counts: initial.counts, accepted: null, stored: null }] : [],
-  );
+  const [samples, setSamples] = useState<Sample[]>(() => firstSamples(history, initial));
   const [workers, setWorkers] = useState(initial?.workers ?? null);
   const [backpressure, setBackpressure] = useState(initial?.backpressure ?? false);
-  const add = (sample: Sample) => setSamples((previous) => [...previous, sample].slice(-MAX_SAMPLES));
+  // A sample no newer than the last one kept (the history's newest snapshot arriving live again) is dropped.
+  const add = (sample: Sample) =>
+    setSamples((previous) =>
+      sample.at <= (previous.at(-1)?.at ?? -Infinity) ? previous : [...previous, sample].slice(-MAX_SAMPLES),
+    );
   useLiveEvent(apiUrl, 'metrics:snapshot', (s: MetricsSnapshot) => {
-    add({ at: Date.parse(s.at), counts: s.queue, accepted: s.acceptedPerSec, stored: s.storedPerSec });
+    add(sampleOf(s));
     setWorkers(s.workers);
   });
   useLiveEvent(apiUrl, 'queue:stats', (s: QueueStats) => {
@@ -62,10 +89,10 @@ export function QueueLive({ apiUrl, initial }: { apiUrl: string; initial: QueueS
         {backpressure && <span className="badge bad">backpressure: ingest answers 429</span>}
         <span
           className="badge num"
-          title="BullMQ keeps the last 1000 completed jobs (removeOnComplete); older ones are removed, so this stops at 1000"
+          title="BullMQ keeps completed jobs only briefly (the API's JOB_KEEP_COMPLETED_S and JOB_KEEP_COMPLETED); older ones are removed, so this is not a total of work done"
           data-testid="queue-completed-kept"
         >
-          completed jobs kept: {last?.counts.completed ?? '–'} (at most 1000)
+          completed jobs kept: {last?.counts.completed ?? '–'} (not a total)
         </span>
         {status !== 'live' && (
           <span className="badge bad">
@@ -78,7 +105,7 @@ export function QueueLive({ apiUrl, initial }: { apiUrl: string; initial: QueueS
           <div className="card-head">
             <h2>Jobs by state</h2>
             <span className="faint" style={{ fontSize: 12 }}>
-              sampled while this page is open
+              up to {Math.round((MAX_SAMPLES * 2) / 60)} minutes back, one sample every 2 s
             </span>
           </div>
           {samples.length < 2 ? (

@@ -219,16 +219,32 @@ describe('dashboard in a browser', () => {
 
     // Seconds later, the server-rendered search finds the same log by a word of its message.
     const word = message.split(' ').pop() as string;
-    await waitFor(
-      async () => {
-        const res = await page.goto(`${dash.url}/logs?q=${encodeURIComponent(word)}&range=15m`);
-        if (res?.status() !== 200) return false;
-        const rows = page.getByTestId('result-row').filter({ hasText: message, hasNotText: 'filtered out' });
-        return (await rows.count()) === 1;
-      },
-      20_000,
-      `/logs?q=${word} did not list the log ingested seconds before`,
-    );
+    let lastSeen = 'no answer';
+    try {
+      await waitFor(
+        async () => {
+          const res = await page.goto(`${dash.url}/logs?q=${encodeURIComponent(word)}&range=15m`);
+          const rows = page
+            .getByTestId('result-row')
+            .filter({ hasText: message, hasNotText: 'filtered out' });
+          const found = res?.status() === 200 && (await rows.count()) === 1;
+          if (!found) {
+            const text = (
+              await page
+                .locator('main')
+                .innerText()
+                .catch(() => '')
+            ).replace(/\s+/g, ' ');
+            lastSeen = `status ${res?.status()}, ${await page.getByTestId('result-row').count()} rows: ${text.slice(0, 400)}`;
+          }
+          return found;
+        },
+        45_000,
+        `/logs?q=${word} did not list the log ingested seconds before`,
+      );
+    } catch (error) {
+      throw new Error(`${(error as Error).message}; last page: ${lastSeen}`);
+    }
     // Both logs of that request contain the word (the live filter only hid the info one from the tail).
     expect(await page.getByTestId('result-row').count()).toBe(2);
   });

@@ -4,6 +4,11 @@ import {
   MAX_PASSWORD_LENGTH,
   MIN_PASSWORD_LENGTH,
   parseEnv,
+  MongoReadPreference,
+  MongoWriteConcern,
+  RedisClusterNodes,
+  redisTargetOf,
+  type RedisTarget,
   UserEmail,
 } from '@logstream/shared-types';
 
@@ -39,6 +44,12 @@ export const DashboardEnv = z
     LIVE_TOKEN_TTL_S: z.coerce.number().int().min(10).max(3600).default(300),
     /** Redis for failed-login counters. Default redis://127.0.0.1:6379. */
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Write concern of the dashboard's writes (users, retention settings), as the services' MONGO_WRITE_CONCERN. Default unset (the server's). */
+    MONGO_WRITE_CONCERN: MongoWriteConcern.optional(),
+    /** Where page queries read on a replica set: `secondaryPreferred` takes the dashboard's scans off the primary (a page may then lag by the replication delay). Default `primary`. */
+    MONGO_READ_PREFERENCE: MongoReadPreference.default('primary'),
+    /** Redis Cluster seed nodes `host:port,…` (as the services'); when set, REDIS_URL is ignored. Default unset. */
+    REDIS_CLUSTER_NODES: RedisClusterNodes.optional(),
     /** Key prefix of those counters (as the services' QUEUE_PREFIX). Default `logstream`. */
     QUEUE_PREFIX: z.string().min(1).default('logstream'),
     /** Failed sign-ins allowed per account per 15 minutes before it is locked for 15 minutes. Default 5. */
@@ -68,6 +79,8 @@ export const DashboardEnv = z
 /** Parsed configuration with derived URLs. */
 export interface DashboardConfig {
   mongoUrl: string;
+  /** MONGO_WRITE_CONCERN and MONGO_READ_PREFERENCE. */
+  mongoOptions: { writeConcern?: 'majority' | number; readPreference: z.infer<typeof MongoReadPreference> };
   apiUrl: string;
   publicApiUrl: string;
   adminKey: string | undefined;
@@ -81,6 +94,8 @@ export interface DashboardConfig {
   liveTokenSecret: string | undefined;
   liveTokenTtlS: number;
   redisUrl: string;
+  /** Where Redis is: REDIS_CLUSTER_NODES when set, else REDIS_URL. */
+  redis: RedisTarget;
   keyPrefix: string;
   loginFailsPerAccount: number;
   loginFailsPerAddress: number;
@@ -99,6 +114,10 @@ export function parseDashboardConfig(env: Record<string, string | undefined>): D
   const publicApiUrl = trimSlash(parsed.PUBLIC_API_URL ?? apiUrl);
   return {
     mongoUrl: parsed.MONGO_URL,
+    mongoOptions: {
+      readPreference: parsed.MONGO_READ_PREFERENCE,
+      ...(parsed.MONGO_WRITE_CONCERN !== undefined && { writeConcern: parsed.MONGO_WRITE_CONCERN }),
+    },
     apiUrl,
     publicApiUrl,
     adminKey: parsed.ADMIN_KEY,
@@ -110,6 +129,7 @@ export function parseDashboardConfig(env: Record<string, string | undefined>): D
     liveTokenSecret: parsed.LIVE_TOKEN_SECRET,
     liveTokenTtlS: parsed.LIVE_TOKEN_TTL_S,
     redisUrl: parsed.REDIS_URL,
+    redis: redisTargetOf(parsed),
     keyPrefix: parsed.QUEUE_PREFIX,
     loginFailsPerAccount: parsed.LOGIN_FAILS_PER_ACCOUNT,
     loginFailsPerAddress: parsed.LOGIN_FAILS_PER_ADDRESS,

@@ -15,7 +15,11 @@ const cache: DbCache = (holder.__logstreamDashboardDb ??= {});
 /** The shared mongoose models on the process's one MongoDB connection (opened on first use, retried after a failure). */
 export function models(): Promise<Models> {
   if (!cache.models) {
-    const connection = connectMongo(config().mongoUrl, { maxPoolSize: 10, serverSelectionTimeoutMS: 5_000 });
+    const connection = connectMongo(config().mongoUrl, {
+      maxPoolSize: 10,
+      serverSelectionTimeoutMS: 5_000,
+      ...config().mongoOptions,
+    });
     cache.connection = connection;
     cache.models = connection
       .then((conn) => {

@@ -25,7 +25,7 @@ export interface LogSearch {
   range: RangePreset | null;
   from: Date;
   to: Date;
-  /** Case-insensitive substring of the message (matched literally). */
+  /** Text of the message, matched literally and case-insensitively on word boundaries. */
   q: string;
   requestId: string;
   /** OpenTelemetry trace id (32 hex digits), matched exactly. */

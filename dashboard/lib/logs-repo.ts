@@ -1,3 +1,4 @@
+import { cache } from 'react';
 import { deriveLogId } from '@logstream/shared-types';
 import { decodeMetaKeys, requestLogs, searchPage, searchVolume, type LogDoc } from '@logstream/storage';
 import { models } from './db';
@@ -52,16 +53,22 @@ export function toRow(doc: LeanLog): LogRow {
 
 const LIST_FIELDS = { flushRef: 0, minute: 0 } as const;
 
-/** One result page (keyset on ts desc, _id desc), read minute bucket by minute bucket (storage's `searchPage`). */
-export async function searchLogs(
-  search: LogSearch,
-): Promise<{ rows: LogRow[]; hasMore: boolean; searchedBackTo: Date | null }> {
-  const page = await searchPage(await models(), await requestRollups(), search);
-  return { rows: page.rows.map(toRow), hasMore: page.hasMore, searchedBackTo: page.searchedBackTo };
-}
+/**
+ * One result page (keyset on ts desc, _id desc), walking time buckets (storage's `searchPage`). Memoised per request
+ * and search object, so the page can start it before it renders the widget that shows it.
+ */
+export const searchLogs = cache(
+  async (search: LogSearch): Promise<{ rows: LogRow[]; hasMore: boolean; searchedBackTo: Date | null }> => {
+    const page = await searchPage(await models(), await requestRollups(), search);
+    return { rows: page.rows.map(toRow), hasMore: page.hasMore, searchedBackTo: page.searchedBackTo };
+  },
+);
 
-/** Volume of the search per display bucket and level, from the per-minute rollups (storage's `searchVolume`). */
-export async function searchHistogram(search: LogSearch) {
+/**
+ * Volume of the search per display bucket and level, from the rollups (storage's `searchVolume`). Memoised like
+ * {@link searchLogs}.
+ */
+export const searchHistogram = cache(async (search: LogSearch) => {
   const volume = await searchVolume(await models(), await requestRollups(), search);
   const span = search.to.getTime() - search.from.getTime();
   // About 90 bars whatever the range, in whole stored buckets (minutes, or hours for long ranges).
@@ -70,7 +77,7 @@ export async function searchHistogram(search: LogSearch) {
   const start = Math.floor(search.from.getTime() / unit) * unit;
   const count = Math.max(1, Math.ceil((search.to.getTime() - start) / bucketMs));
   return { flat: volume.rows, start, bucketMs, count, total: volume.total, exact: volume.exact };
-}
+});
 
 /** One log by id, or null. */
 export async function findLog(id: string): Promise<LogRow | null> {

@@ -1,5 +1,5 @@
 import { cache } from 'react';
-import { AckState, FaultState, QueueStats } from '@logstream/shared-types';
+import { AckState, FaultState, QueueHistory, QueueStats } from '@logstream/shared-types';
 import { z } from 'zod';
 import { apiGet } from './api';
 import { rollupOverview } from './rollups';
@@ -10,6 +10,8 @@ import { rollupOverview } from './rollups';
 export const overview = cache((windowMinutes: number = 60) => rollupOverview(new Date(), windowMinutes));
 /** `GET /queue/stats`. */
 export const queueStats = cache(() => apiGet('/queue/stats', QueueStats));
+/** `GET /queue/history`: the snapshots of the last minutes, oldest first. */
+export const queueHistory = cache(() => apiGet('/queue/history', QueueHistory));
 /** `GET /control`. */
 export const faultState = cache(() => apiGet('/control', FaultState));
 /** `GET /ack`. */

@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { CardSkeleton } from '@/components/skeleton';
 import { parseLogSearch, toQueryString } from '@/lib/log-query';
+import { searchHistogram, searchLogs } from '@/lib/logs-repo';
 import { knownServices } from '@/lib/rollups';
 import { Drawer } from './_components/drawer';
 import { Histogram } from './_components/histogram';
@@ -18,6 +19,10 @@ export default async function LogsPage({
 }) {
   await requireUser();
   const { search, issues } = parseLogSearch(await searchParams, new Date());
+  // The results and the histogram start now, while the service picker's list loads (they share one request's rollup
+  // reads); their widgets await the same memoised promises. A failure surfaces there, not here.
+  searchLogs(search).catch(() => undefined);
+  searchHistogram(search).catch(() => undefined);
   const services = await knownServices();
   // Keying the widgets by the query restarts their Suspense fallbacks on every new search.
   const key = toQueryString(search, { open: null });

@@ -3,26 +3,29 @@ import { CardSkeleton } from '@/components/skeleton';
 import { QueueLive } from '@/components/queue-live';
 import { config } from '@/lib/config';
 import { dateTimeOf } from '@/lib/format';
-import { queueStats } from '@/lib/request-data';
+import { queueHistory, queueStats } from '@/lib/request-data';
 import { requireUser } from '@/lib/session';
 import { BoardLink } from '@/components/board-link';
 
 export const metadata = { title: 'Queue' };
 
 async function QueueWidget({ apiUrl }: { apiUrl: string }) {
-  const stats = await queueStats();
+  const [stats, history] = await Promise.all([queueStats(), queueHistory()]);
+  const snapshots = history.ok ? history.data.snapshots : [];
   return (
     <>
       {stats.ok ? (
         <p className="faint" style={{ margin: 0 }}>
-          Server snapshot at {dateTimeOf(stats.data.at)} UTC, then live.
+          {snapshots.length > 0
+            ? `History since ${dateTimeOf(snapshots[0]!.at)} UTC as the API kept it, then live.`
+            : `Server snapshot at ${dateTimeOf(stats.data.at)} UTC, then live.`}
         </p>
       ) : (
         <p className="notice bad" data-testid="queue-unreachable">
           Current queue state unavailable: {stats.error}
         </p>
       )}
-      <QueueLive apiUrl={apiUrl} initial={stats.ok ? stats.data : null} />
+      <QueueLive apiUrl={apiUrl} initial={stats.ok ? stats.data : null} history={snapshots} />
     </>
   );
 }

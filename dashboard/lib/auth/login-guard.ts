@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@logstream/runtime';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { UserAccounts } from '@logstream/storage';
 import type { UserInfo } from '@logstream/shared-types';
@@ -25,7 +25,7 @@ export class LoginGuard {
 
   constructor(
     private readonly accounts: () => Promise<UserAccounts>,
-    redis: Redis,
+    redis: RedisClient,
     options: {
       keyPrefix: string;
       failsPerAccount: number;

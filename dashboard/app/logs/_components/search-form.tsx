@@ -23,7 +23,7 @@ export function SearchForm({ search, services }: { search: LogSearch; services: 
             type="search"
             name="q"
             defaultValue={search.q}
-            placeholder="e.g. timeout (case-insensitive, literal)"
+            placeholder="e.g. timeout (whole words, case-insensitive)"
             data-testid="search-q"
           />
         </label>
