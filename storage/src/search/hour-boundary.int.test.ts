@@ -42,7 +42,7 @@ async function store(models: Models, logs: { id: string; message: string; ts: Da
   await models.Rollup.collection.insertMany([...rollups.values()] as never[]);
 }
 
-describe('text search across an hour boundary', () => {
+describe('text search near hour boundaries', () => {
   let connection: Connection;
   let models: Models;
 
@@ -91,5 +91,29 @@ describe('text search across an hour boundary', () => {
       cursor: null,
     });
     expect(page.rows.map((row) => row._id)).toEqual(['needle']);
+  });
+
+  it('lists each log once when the whole range lies inside one hour and the logs are in its last minute', async () => {
+    // The browser test's case: a 15-minute search seconds after a POST, both inside the same hour.
+    const hour = hourOf(new Date()).getTime() - 2 * HOUR;
+    const searchAt = hour + 40 * MINUTE + 30_000;
+    const logs = [
+      { id: 'same-minute-1', message: 'once t_msg_def456 (filtered out)', ts: new Date(searchAt - 2_000) },
+      { id: 'same-minute-2', message: 'once t_msg_def456', ts: new Date(searchAt - 1_000) },
+      { id: 'earlier', message: 'older t_msg_def456', ts: new Date(searchAt - 10 * MINUTE) },
+    ];
+    await store(models, logs);
+    const page = await searchPage(models, rollupReader(models), {
+      services: [],
+      levels: [],
+      q: 't_msg_def456',
+      requestId: '',
+      traceId: '',
+      from: new Date(searchAt - 15 * MINUTE),
+      to: new Date(searchAt),
+      limit: 50,
+      cursor: null,
+    });
+    expect(page.rows.map((row) => row._id)).toEqual(['same-minute-2', 'same-minute-1', 'earlier']);
   });
 });

@@ -48,10 +48,11 @@ export function rollupReader(models: Models): RollupReader {
   return compactedReader(models, minuteRollupReader(models));
 }
 
-/** Starts (epoch ms) of the hours overlapping `[from, to)`, newest first. */
+/** Starts (epoch ms) of the hours overlapping `[from, to)`, newest first; none when the range is empty. */
 export function hoursBetween(from: Date, to: Date): number[] {
   const first = hourOf(from).getTime();
   const hours: number[] = [];
+  if (to.getTime() <= from.getTime()) return hours;
   for (let hour = hourOf(new Date(to.getTime() - 1)).getTime(); hour >= first; hour -= 3_600_000)
     hours.push(hour);
   return hours;
