@@ -4,6 +4,7 @@ export * from './redis';
 export * from './mongo';
 export * from './ferretdb';
 export * from './testing';
+export * from './test-database';
 export * from './dashboard-server';
 export * from './postgres';
 export * from './redis-cluster';

@@ -1,7 +1,6 @@
-import type { Connection } from 'mongoose';
 import type { JobLog } from '@logstream/shared-types';
-import { connectMongo, createModels, ensureIndexes, minuteOf, type Models } from '@logstream/storage';
-import { testMongoUrl, uniqueName } from '@logstream/devstack';
+import { minuteOf, type Models } from '@logstream/storage';
+import { openTestDatabase, type TestDatabase } from '@logstream/devstack';
 import { LogWriter, type PendingLog } from './log-writer';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
@@ -38,18 +37,16 @@ async function countsBoth(models: Models) {
 }
 
 describe('LogWriter against the MongoDB-wire server', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
 
   beforeEach(async () => {
-    connection = await connectMongo(testMongoUrl(), { dbName: uniqueName('writer') });
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('writer');
+    ({ models } = db);
   });
 
   afterEach(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('stores every log once, with minute buckets, encoded meta keys and rollups equal to raw counts', async () => {

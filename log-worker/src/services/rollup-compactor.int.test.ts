@@ -1,11 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Connection } from 'mongoose';
 import pino from 'pino';
-import { mongoUrlWithDb, testMongoUrl, uniqueName } from '@logstream/devstack';
+import { openTestDatabase, uniqueName, type TestDatabase } from '@logstream/devstack';
 import {
-  connectMongo,
-  createModels,
-  ensureIndexes,
   hourOf,
   hourRollupId,
   rollupBucketFields,
@@ -22,18 +18,16 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 
 describe('RollupCompactor', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('compactor')));
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('compactor');
+    ({ models } = db);
   });
 
   afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('sums the current hour to the current minute, the last hour whole, and every older hour without documents', async () => {

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Connection } from 'mongoose';
-import { mongoUrlWithDb, testMongoUrl, uniqueName } from '@logstream/devstack';
-import { connectMongo } from '../connection';
-import { createModels, ensureIndexes, type Models } from '../models/index';
+import { openTestDatabase, type TestDatabase } from '@logstream/devstack';
+import type { Models } from '../models/index';
 import { hourOf, minuteOf, rollupBucketFields, rollupId } from '../models/rollup';
 import { compactHour } from './hour-rollups';
 import { searchPage } from './page-walk';
@@ -43,18 +41,16 @@ async function store(models: Models, logs: { id: string; message: string; ts: Da
 }
 
 describe('text search near hour boundaries', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('boundary')));
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('boundary');
+    ({ models } = db);
   });
 
   afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('finds a log of the last minute of the previous hour seconds after the hour turned', async () => {

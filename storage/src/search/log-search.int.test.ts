@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Connection } from 'mongoose';
-import { mongoUrlWithDb, testMongoUrl, uniqueName } from '@logstream/devstack';
-import { connectMongo } from '../connection';
-import { createModels, ensureIndexes, type Models } from '../models/index';
+import { openTestDatabase, type TestDatabase } from '@logstream/devstack';
+import type { Models } from '../models/index';
 import { hourOf, minuteOf, rollupBucketFields, rollupId } from '../models/rollup';
 import { hourRollupId } from '../models/rollup-hour';
 import { compactHour, hourBuckets } from './hour-rollups';
@@ -73,7 +71,7 @@ async function seed(models: Models, now: Date): Promise<Seeded> {
 }
 
 describe('log search over time buckets (results)', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
   let data: Seeded;
   let request: PageRequest;
@@ -81,9 +79,8 @@ describe('log search over time buckets (results)', () => {
     [...list].sort((a, b) => b.ts.getTime() - a.ts.getTime() || (a._id < b._id ? 1 : -1));
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('search')));
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('search');
+    ({ models } = db);
     data = await seed(models, new Date(Math.floor(Date.now() / MINUTE) * MINUTE - 7 * MINUTE));
     request = {
       from: new Date(data.now.getTime() - 24 * HOUR),
@@ -99,8 +96,7 @@ describe('log search over time buckets (results)', () => {
   });
 
   afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('pages the newest logs, then the next page by keyset, without overlap', async () => {
@@ -212,18 +208,16 @@ describe('log search over time buckets (results)', () => {
 });
 
 describe('logs stored before the words field', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('words')));
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('words');
+    ({ models } = db);
   });
 
   afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('are found by text once backfillWords has given them words, which writes its marker', async () => {
@@ -285,23 +279,21 @@ function stages(plan: unknown, out: string[] = []): string[] {
 }
 
 describe('query plans (explain)', () => {
-  let connection: Connection;
+  let db: TestDatabase;
   let models: Models;
 
   beforeAll(async () => {
-    connection = await connectMongo(mongoUrlWithDb(testMongoUrl(), uniqueName('plans')));
-    models = createModels(connection);
-    await ensureIndexes(models);
+    db = await openTestDatabase('plans');
+    ({ models } = db);
     await seed(models, new Date(Math.floor(Date.now() / MINUTE) * MINUTE));
   });
 
   afterAll(async () => {
-    await connection.dropDatabase();
-    await connection.close();
+    await db.drop();
   });
 
   it('uses an index for every query shape on a real MongoDB (on FerretDB it says it did not run)', async () => {
-    const info = (await connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string };
+    const info = (await db.connection.db!.admin().command({ buildInfo: 1 })) as { ferretdbVersion?: string };
     if (info.ferretdbVersion !== undefined) {
       // FerretDB answers explain with its own backend plan, not MongoDB's: nothing here could be checked.
       process.stderr.write(
