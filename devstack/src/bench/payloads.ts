@@ -1,3 +1,6 @@
+import type { JobLog } from '@logstream/shared-types';
+import { logDocument, type LogDocument } from '@logstream/storage';
+
 const LEVELS = ['debug', 'info', 'info', 'info', 'warn', 'error'];
 
 function logLine(n: number, seq: number) {
@@ -45,29 +48,23 @@ export function batchBodies(service: string, perRequest = 100): { next: () => st
   };
 }
 
-/** A document shaped like a stored log (what the worker writes), for the database ceiling. */
-export function storedLogDocument(n: number, flushRef: string): Record<string, unknown> {
+/** A stored log as the worker writes it (storage's own `logDocument`, `words` and all), for the database ceiling. */
+export function storedLogDocument(n: number, flushRef: string): LogDocument {
   const ts = new Date(Date.now() - (n % 60_000));
-  const minute = new Date(Math.floor(ts.getTime() / 60_000) * 60_000);
-  const hour = new Date(Math.floor(ts.getTime() / 3_600_000) * 3_600_000);
   const line = logLine(n, n);
-  return {
-    _id: `bench-ceiling#c@${n}`,
-    service: 'bench-ceiling',
-    stream: 'bench-ceiling',
-    session: 'c',
-    seq: n,
-    fp: 'f'.repeat(16),
-    level: line.level,
-    message: line.message,
-    ts,
-    minute,
-    hour,
-    receivedAt: ts,
-    storedAt: new Date(),
-    requestId: line.requestId,
-    meta: line.meta,
-    batchId: `ceiling-${Math.floor(n / 100)}`,
-    flushRef,
-  };
+  return logDocument(
+    {
+      id: `bench-ceiling#c@${n}`,
+      service: 'bench-ceiling',
+      session: 'c',
+      seq: n,
+      fp: 'f'.repeat(16),
+      level: line.level as JobLog['level'],
+      message: line.message,
+      ts: ts.toISOString(),
+      requestId: line.requestId,
+      meta: line.meta,
+    },
+    { receivedAt: ts, storedAt: new Date(), batchId: `ceiling-${Math.floor(n / 100)}`, flushRef },
+  );
 }
