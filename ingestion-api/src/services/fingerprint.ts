@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { LogInput } from '@logstream/shared-types';
 
 /**
@@ -16,5 +16,6 @@ export function fingerprintLog(log: LogInput): string {
     log.spanId ?? null,
     log.meta ?? null,
   ];
-  return createHash('sha256').update(JSON.stringify(content)).digest('base64url').slice(0, 16);
+  // One-shot hashing (no Hash object per log); the same digest as before, so stored fingerprints still match.
+  return hash('sha256', JSON.stringify(content), 'base64url').slice(0, 16);
 }
