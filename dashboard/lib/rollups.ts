@@ -63,7 +63,15 @@ export function toLevelSeries(
 export async function rollupOverview(now: Date, windowMinutes = 60) {
   const end = minuteOf(now).getTime() + 60_000;
   const start = end - windowMinutes * 60_000;
-  const rows = await bucketsSince(new Date(start), new Date(end));
+  return summarizeRollups(await bucketsSince(new Date(start), new Date(end)), end, windowMinutes);
+}
+
+/**
+ * The overview of the `windowMinutes` minutes before `end` (epoch ms, the end of the current minute): totals, series,
+ * per-service summaries, and rates over the last five complete minutes.
+ */
+export function summarizeRollups(rows: Bucket[], end: number, windowMinutes: number) {
+  const start = end - windowMinutes * 60_000;
   const series = toLevelSeries(rows, start, 60_000, windowMinutes);
 
   let total = 0;
@@ -92,18 +100,22 @@ export async function rollupOverview(now: Date, windowMinutes = 60) {
     const slot = Math.floor((row.minute.getTime() - start) / 60_000);
     if (slot >= 0 && slot < windowMinutes) s.spark[slot] = (s.spark[slot] ?? 0) + row.count;
   }
-  // Rate over the last five complete minutes: the current minute is still filling.
+  // Rates over the last five complete minutes (the current minute is still filling), overall and per service: what
+  // flows now, not an hour's average.
   const recentFrom = end - 6 * 60_000;
   const recentTo = end - 60_000;
   let recent = 0;
+  const recentOf = new Map<string, number>();
   for (const row of rows) {
     const t = row.minute.getTime();
-    if (t >= recentFrom && t < recentTo) recent += row.count;
+    if (t < recentFrom || t >= recentTo) continue;
+    recent += row.count;
+    recentOf.set(row.service, (recentOf.get(row.service) ?? 0) + row.count);
   }
   const services = [...perService.values()]
     .map((s) => ({
       ...s,
-      perSec: s.total / (windowMinutes * 60),
+      perSec: (recentOf.get(s.service) ?? 0) / 300,
       errorRatio: s.total ? s.errors / s.total : 0,
     }))
     .sort((a, b) => b.total - a.total);

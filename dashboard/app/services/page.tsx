@@ -22,7 +22,7 @@ async function ServiceTable() {
         <thead>
           <tr>
             <th>Service</th>
-            <th>Logs/s</th>
+            <th title="Average over the last five complete minutes">Logs/s · 5 min</th>
             <th className="hide-sm">Last hour</th>
             <th>Errors</th>
             <th style={{ width: '34%' }}>Volume · 60 min</th>
