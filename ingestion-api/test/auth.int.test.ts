@@ -1,7 +1,13 @@
 import { SignJWT } from 'jose';
 import { io, type Socket } from 'socket.io-client';
 import { createProducer } from '@logstream/producer';
-import { LIVE_TOKEN_AUDIENCE, LIVE_TOKEN_ISSUER, type LiveLog } from '@logstream/shared-types';
+import {
+  LIVE_TOKEN_AUDIENCE,
+  LIVE_TOKEN_ISSUER,
+  type LiveLog,
+  type ReplayRequest,
+  type ServerToClientEvents,
+} from '@logstream/shared-types';
 import { startTestStack, waitFor, type TestStack } from '@logstream/devstack';
 
 const ADMIN_KEY = 'auth-test-admin-key-0123456789';
@@ -51,6 +57,8 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
       ADMIN_KEY,
       LIVE_TOKEN_SECRET,
       LIVE_MAX_PER_SEC: '1000',
+      // The worker asks for a missing seq a second after it was expected (the default is 5 s).
+      REPLAY_AFTER_MS: '1000',
     });
     apiUrl = stack.apiUrl;
     await stack.startApi();
@@ -194,5 +202,45 @@ describe('authentication everywhere (processes, AUTH_REQUIRED=true)', () => {
       'auth log 3 did not arrive',
     );
     expect(seenByService.filter((l) => l.service !== 'payment')).toEqual([]);
+  });
+
+  it("sends the worker's replay requests to dashboard users only, never to a service key's socket", async () => {
+    const user = await connect({ token: await liveToken() });
+    const service = await connect({ key: keys.payment });
+    expect(user.refused).toBeUndefined();
+    expect(service.refused).toBeUndefined();
+    const replaysSeenByUser: ReplayRequest[] = [];
+    user.socket.on('replay:requested', (replay: ReplayRequest) => replaysSeenByUser.push(replay));
+    const seenByService: string[] = [];
+    const pipelineEvents: (keyof ServerToClientEvents)[] = [
+      'replay:requested',
+      'replay:completed',
+      'worker:crashed',
+      'worker:recovered',
+      'ack:sent',
+      'metrics:snapshot',
+      'queue:stats',
+    ];
+    for (const event of pipelineEvents) service.socket.on(event, () => seenByService.push(event));
+
+    // An auth producer session whose seq 1 never arrives: the worker's replay watcher asks for it.
+    const session = `gap-${Date.now()}`;
+    const res = await api('/ingest', {
+      method: 'POST',
+      key: keys.auth,
+      body: JSON.stringify({
+        service: 'auth',
+        session,
+        logs: [{ level: 'info', message: 'after a gap', seq: 2 }],
+      }),
+    });
+    expect(res.status).toBe(202);
+    await waitFor(
+      () => replaysSeenByUser.some((replay) => replay.session === session && replay.from === 1),
+      30_000,
+      'the replay request for the missing seq did not reach the dashboard user',
+    );
+    expect(replaysSeenByUser.find((replay) => replay.session === session)?.stream).toBe('auth');
+    expect(seenByService).toEqual([]);
   });
 });

@@ -151,6 +151,16 @@ export interface ServerToClientEvents {
   'sim:control': (event: { at: string; action: string; detail?: string }) => void;
 }
 
+/**
+ * socket.io rooms, shared by the API (which puts sockets in them) and the worker (whose Redis emitter sends to them):
+ * every live log goes to the all-logs room and to its service's room; pipeline-wide events (snapshots, queue stats,
+ * ACKs, replays, worker state, control) only to the ops room, which dashboard users and the admin key join and a
+ * service key's socket never does.
+ */
+export const LIVE_ROOM_ALL = 'logs';
+export const liveRoom = (service: string): string => `logs:${service}`;
+export const OPS_ROOM = 'ops';
+
 /** Events a client may send. */
 export interface ClientToServerEvents {
   /** Restricts `log:new` to these services and levels (empty = all). */

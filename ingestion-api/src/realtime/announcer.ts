@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { LeaderLock } from '@logstream/runtime';
-import type { AckState, ControlResult, ReplayRequest } from '@logstream/shared-types';
+import { OPS_ROOM, type AckState, type ControlResult, type ReplayRequest } from '@logstream/shared-types';
 import type { MetricsHistory } from '../services/metrics-history';
 import type { PipelineMonitor } from '../services/pipeline-monitor';
-import { OPS_ROOM, type SocketServer } from './socket-server';
+import type { SocketServer } from './socket-server';
 
 /**
  * Everything the API announces over socket.io: snapshots and queue stats every 2 s (sent, and kept in the metrics

@@ -3,7 +3,14 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import type { RedisClient } from '@logstream/runtime';
 import type { Logger } from 'pino';
 import { Server } from 'socket.io';
-import { LOG_LEVELS, type ClientToServerEvents, type ServerToClientEvents } from '@logstream/shared-types';
+import {
+  LIVE_ROOM_ALL,
+  liveRoom,
+  LOG_LEVELS,
+  OPS_ROOM,
+  type ClientToServerEvents,
+  type ServerToClientEvents,
+} from '@logstream/shared-types';
 import type { SocketData } from './socket-auth';
 
 /** The typed socket.io server of the API. */
@@ -13,12 +20,6 @@ export type SocketServer = Server<
   Record<string, never>,
   SocketData
 >;
-
-/** Room of all live logs, and of one service's (the worker's emitter sends each batch to both). */
-export const LIVE_ROOM_ALL = 'logs';
-export const liveRoom = (service: string) => `logs:${service}`;
-/** Room of the pipeline-wide events (snapshots, queue stats, ACKs, control): dashboard users and the admin key. */
-export const OPS_ROOM = 'ops';
 
 /**
  * socket.io on the API's HTTP server, with the Redis adapter so that events published by workers (through the Redis

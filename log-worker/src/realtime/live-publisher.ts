@@ -1,6 +1,9 @@
 import { Emitter } from '@socket.io/redis-emitter';
 import type { RedisClient } from '@logstream/runtime';
 import {
+  LIVE_ROOM_ALL,
+  liveRoom,
+  OPS_ROOM,
   streamOf,
   type JobLog,
   type LiveLog,
@@ -39,26 +42,27 @@ export class LivePublisher {
     const sample: LiveLog[] = Array.from({ length: take }, (_, i) =>
       toLive(stored[Math.floor(i * step)] as JobLog),
     );
-    this.emitter.to('logs').emit('log:new', sample);
+    this.emitter.to(LIVE_ROOM_ALL).emit('log:new', sample);
     const byService = new Map<string, LiveLog[]>();
     for (const log of sample) byService.set(log.service, [...(byService.get(log.service) ?? []), log]);
-    for (const [service, logs] of byService) this.emitter.to(`logs:${service}`).emit('log:new', logs);
+    for (const [service, logs] of byService) this.emitter.to(liveRoom(service)).emit('log:new', logs);
   }
 
+  /** Pipeline-wide events go to the ops room only: a service key's socket must not learn other services' streams. */
   replayRequested(replay: ReplayRequest): void {
-    this.emitter.emit('replay:requested', replay);
+    this.emitter.to(OPS_ROOM).emit('replay:requested', replay);
   }
 
   replayCompleted(replay: ReplayRequest): void {
-    this.emitter.emit('replay:completed', replay);
+    this.emitter.to(OPS_ROOM).emit('replay:completed', replay);
   }
 
   workerCrashed(until: string | null, reason: string): void {
-    this.emitter.emit('worker:crashed', { at: new Date().toISOString(), until, reason });
+    this.emitter.to(OPS_ROOM).emit('worker:crashed', { at: new Date().toISOString(), until, reason });
   }
 
   workerRecovered(): void {
-    this.emitter.emit('worker:recovered', { at: new Date().toISOString() });
+    this.emitter.to(OPS_ROOM).emit('worker:recovered', { at: new Date().toISOString() });
   }
 }
 
