@@ -1,6 +1,6 @@
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { connectMongo, createModels } from '@logstream/storage';
+import { connectMongo, createModels, rollupId, type LogDocument } from '@logstream/storage';
 import { loadAverage, round } from './load';
 import { storedLogDocument } from './payloads';
 
@@ -79,11 +79,16 @@ export async function queueAddCeiling(options: {
 /**
  * Raw `insertMany` of 50 documents shaped like stored logs, into a collection with the product's log indexes, from
  * `writers` concurrent writers, into the same database server: what storage takes with nothing else around it.
+ *
+ * With `rollups`, each insert is followed by a bulk `$inc` of the per-minute rollup buckets of its logs (one upsert
+ * statement per minute × service × level), one bulk at a time across writers as the worker runs them (FerretDB
+ * applies `$inc` as an unisolated read-modify-write): the storage side of a worker flush without the ACK and queue work.
  */
 export async function dbInsertCeiling(options: {
   mongoUrl: string;
   logs: number;
   writers?: number;
+  rollups?: boolean;
 }): Promise<Ceiling> {
   const writers = options.writers ?? 4;
   const connection = await connectMongo(options.mongoUrl);
@@ -93,6 +98,24 @@ export async function dbInsertCeiling(options: {
     const collection = models.Log.collection;
     const batches = Math.ceil(options.logs / 50);
     let next = 0;
+    let rollupChain: Promise<unknown> = Promise.resolve();
+    const incrementRollups = (docs: LogDocument[]) => {
+      const counts = new Map<string, number>();
+      for (const doc of docs) {
+        const id = rollupId(doc.minute, doc.service, doc.level);
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      const write = () =>
+        models.Rollup.collection.bulkWrite(
+          [...counts].map(([id, count]) => ({
+            updateOne: { filter: { _id: id } as never, update: { $inc: { count } }, upsert: true },
+          })),
+          { ordered: false },
+        );
+      const run = rollupChain.then(write, write);
+      rollupChain = run.catch(() => undefined);
+      return run;
+    };
     const started = performance.now();
     await Promise.all(
       Array.from({ length: writers }, async (_, writer) => {
@@ -102,6 +125,7 @@ export async function dbInsertCeiling(options: {
             storedLogDocument(batch * 50 + i + 1, `w${writer}:${batch}`),
           );
           await collection.insertMany(docs as never[], { ordered: false });
+          if (options.rollups) await incrementRollups(docs);
         }
       }),
     );

@@ -18,6 +18,8 @@ export interface BenchReport {
     dbInsertLogsPerSec: number;
     queueAdd: Ceiling;
     dbInsert: Ceiling;
+    /** The same inserts, each followed by its rollup increments as the worker writes them: where the gap starts. */
+    dbInsertWithRollups: Ceiling;
   };
   ingest: { single: SingleResult; batch100: BatchResult };
   naive: { single: SingleResult };

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   try {
     log(
-      `ceilings: BullMQ addBulk of ${sizes.queueLogs} logs in 100-log jobs; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers`,
+      `ceilings: BullMQ addBulk of ${sizes.queueLogs} logs in 100-log jobs; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
     );
     const queueAdd = await queueAddCeiling({
       redisUrl: stack.redisUrl,
@@ -87,6 +87,11 @@ async function main(): Promise<void> {
       logs: sizes.queueLogs,
     });
     const dbInsert = await dbInsertCeiling({ mongoUrl: stack.sideMongoUrl('ceiling'), logs: sizes.dbLogs });
+    const dbInsertWithRollups = await dbInsertCeiling({
+      mongoUrl: stack.sideMongoUrl('ceiling_rollups'),
+      logs: sizes.dbLogs,
+      rollups: true,
+    });
 
     const single = {
       connections: 32,
@@ -146,6 +151,7 @@ async function main(): Promise<void> {
         dbInsertLogsPerSec: dbInsert.logsPerSec,
         queueAdd,
         dbInsert,
+        dbInsertWithRollups,
       },
       ingest: { single: ingestSingle, batch100 },
       naive: { single: naiveSingle },
