@@ -110,29 +110,40 @@ export class PipelineCounters {
    * a pure read, the same answer from every process.
    */
   async rates(seconds: number, now = Date.now()): Promise<PipelineRates> {
-    const newest = Math.floor((now - this.flushMs * 1.5) / 1000) - 1;
-    const oldest = newest - seconds + 1;
-    const hash = await this.redis.hgetall(pipelineCountersKey(this.prefix));
-    const totals = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<
-      PipelineCounter,
-      number
-    >;
-    const latency = new Map<number, number>();
-    for (const [field, value] of Object.entries(hash)) {
-      const colon = field.indexOf(':');
-      const second = Number(field.slice(0, colon));
-      if (!(second >= oldest && second <= newest)) continue;
-      const name = field.slice(colon + 1);
-      if (name.startsWith('lat:')) {
-        const bucket = Number(name.slice(4));
-        latency.set(bucket, (latency.get(bucket) ?? 0) + Number(value));
-      } else if (name in totals) totals[name as PipelineCounter] += Number(value);
-    }
-    const perSec = Object.fromEntries(
-      COUNTERS.map((counter) => [counter, Math.round((totals[counter] / seconds) * 10) / 10]),
-    ) as Record<PipelineCounter, number>;
-    return { perSec, e2eLatencyMs: medianOfBuckets(latency) };
+    const [rates] = await this.ratesOver([seconds], now);
+    return rates as PipelineRates;
   }
+
+  /** {@link rates} over several windows (in seconds, each ending at the same second) from one read of the counters. */
+  async ratesOver(windows: number[], now = Date.now()): Promise<PipelineRates[]> {
+    const newest = Math.floor((now - this.flushMs * 1.5) / 1000) - 1;
+    const hash = await this.redis.hgetall(pipelineCountersKey(this.prefix));
+    return windows.map((seconds) => ratesOf(hash, newest - seconds + 1, newest));
+  }
+}
+
+/** The rates of the seconds `oldest`..`newest` (inclusive) in the counters' hash. */
+function ratesOf(hash: Record<string, string>, oldest: number, newest: number): PipelineRates {
+  const seconds = newest - oldest + 1;
+  const totals = Object.fromEntries(COUNTERS.map((counter) => [counter, 0])) as Record<
+    PipelineCounter,
+    number
+  >;
+  const latency = new Map<number, number>();
+  for (const [field, value] of Object.entries(hash)) {
+    const colon = field.indexOf(':');
+    const second = Number(field.slice(0, colon));
+    if (!(second >= oldest && second <= newest)) continue;
+    const name = field.slice(colon + 1);
+    if (name.startsWith('lat:')) {
+      const bucket = Number(name.slice(4));
+      latency.set(bucket, (latency.get(bucket) ?? 0) + Number(value));
+    } else if (name in totals) totals[name as PipelineCounter] += Number(value);
+  }
+  const perSec = Object.fromEntries(
+    COUNTERS.map((counter) => [counter, Math.round((totals[counter] / seconds) * 10) / 10]),
+  ) as Record<PipelineCounter, number>;
+  return { perSec, e2eLatencyMs: medianOfBuckets(latency) };
 }
 
 /** The median of a log-bucketed histogram, as its bucket's geometric middle. */

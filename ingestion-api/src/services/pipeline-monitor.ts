@@ -71,11 +71,10 @@ export class PipelineMonitor {
   }
 
   private async refresh(): Promise<void> {
-    const [counts, workers, rates, drain] = await Promise.all([
+    const [counts, workers, [rates = NO_RATES, drain = NO_RATES]] = await Promise.all([
       this.queues.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed', 'prioritized'),
       this.queues.getWorkersCount(),
-      this.counters.rates(this.options.rateWindowS ?? 2),
-      this.counters.rates(this.options.drainWindowS ?? 5),
+      this.counters.ratesOver([this.options.rateWindowS ?? 2, this.options.drainWindowS ?? 5]),
     ]);
     this.counts = {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
