@@ -5,9 +5,6 @@ import type { AuthLocals } from './access-guard';
 import type { KeyAuthenticator, Principal } from './key-authenticator';
 import { servicesOf } from './services-of';
 
-/** Where the guard leaves the request's principal (`res.locals.principal`); undefined when auth is off. */
-export type IngestLocals = AuthLocals;
-
 /** What an ingest request's rate limit is counted on: its key, the admin, or (auth off) the client's address. */
 export function rateLimitSubject(
   principal: Principal | undefined,
@@ -48,18 +45,18 @@ export function ingestGuard(options: {
   const authenticate: RequestHandler = async (req, res, next) => {
     if (!options.authRequired) return next();
     const principal = await options.authenticator.requirePrincipal(req.headers);
-    (res.locals as IngestLocals).principal = principal;
+    (res.locals as AuthLocals).principal = principal;
     next();
   };
 
   const rateLimit: RequestHandler = async (req, res, next) => {
     if (!options.limiter) return next();
-    await options.limiter.consume(rateLimitSubject((res.locals as IngestLocals).principal, () => req.ip));
+    await options.limiter.consume(rateLimitSubject((res.locals as AuthLocals).principal, () => req.ip));
     next();
   };
 
   const enforceService: RequestHandler = (req, res, next) => {
-    assertOwnServices((res.locals as IngestLocals).principal, req.body);
+    assertOwnServices((res.locals as AuthLocals).principal, req.body);
     next();
   };
 
