@@ -1,22 +1,19 @@
-import { Redis } from 'ioredis';
-import { testRedisUrl, uniqueName } from '@logstream/devstack';
+import type { Redis } from 'ioredis';
+import { openTestRedis, type TestRedis } from '@logstream/devstack';
 import { AckStore } from './ack-store';
 import { activeSpacesKey, openSpacesKey } from './keys';
 
 /** The replay watcher's index split by partition (the stream's ingest queue), as with QUEUE_PARTITIONS > 1. */
 describe('AckStore partitions on the real Redis', () => {
+  let scratch: TestRedis;
   let redis: Redis;
   let prefix: string;
 
   beforeEach(() => {
-    redis = new Redis(testRedisUrl());
-    prefix = uniqueName('parts');
+    scratch = openTestRedis('parts');
+    ({ redis, prefix } = scratch);
   });
-  afterEach(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  afterEach(() => scratch.drop());
 
   it("indexes each space in its partition's keys; each watcher sees its own; GET /ack sees all", async () => {
     const partitionOf = (space: string) => (space.startsWith('auth') ? 0 : 1);

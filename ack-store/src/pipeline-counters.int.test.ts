@@ -1,20 +1,17 @@
-import { Redis } from 'ioredis';
-import { testRedisUrl, uniqueName } from '@logstream/devstack';
+import type { Redis } from 'ioredis';
+import { openTestRedis, type TestRedis } from '@logstream/devstack';
 import { PipelineCounters } from './pipeline-counters';
 
 describe('PipelineCounters on the real Redis', () => {
+  let scratch: TestRedis;
   let redis: Redis;
   let prefix: string;
 
   beforeEach(() => {
-    redis = new Redis(testRedisUrl());
-    prefix = uniqueName('counters');
+    scratch = openTestRedis('counters');
+    ({ redis, prefix } = scratch);
   });
-  afterEach(async () => {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  });
+  afterEach(() => scratch.drop());
 
   it('adds what several processes counted, and every reader gets the same rates', async () => {
     const now = Date.now();

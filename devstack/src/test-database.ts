@@ -1,5 +1,6 @@
+import { Redis } from 'ioredis';
 import { connectMongo, createModels, ensureIndexes, type Models } from '@logstream/storage';
-import { mongoUrlWithDb, testMongoUrl, uniqueName } from './testing';
+import { mongoUrlWithDb, testMongoUrl, testRedisUrl, uniqueName } from './testing';
 
 /** A private database on the test server, with the product's models and indexes. */
 export interface TestDatabase {
@@ -20,6 +21,30 @@ export async function openTestDatabase(label: string): Promise<TestDatabase> {
     drop: async () => {
       await connection.dropDatabase();
       await connection.close();
+    },
+  };
+}
+
+/** A connection to the test Redis with a key prefix of its own. */
+export interface TestRedis {
+  redis: Redis;
+  /** Unique per call: every key a test writes starts with it. */
+  prefix: string;
+  /** Deletes the prefix's keys and closes the connection. */
+  drop: () => Promise<void>;
+}
+
+/** Connects to the test Redis with a fresh prefix named after `label` (made unique). */
+export function openTestRedis(label: string): TestRedis {
+  const redis = new Redis(testRedisUrl());
+  const prefix = uniqueName(label);
+  return {
+    redis,
+    prefix,
+    drop: async () => {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length > 0) await redis.del(...keys);
+      await redis.quit();
     },
   };
 }

@@ -12,6 +12,12 @@ export interface Ceiling {
   loadAvg: number;
 }
 
+/** The ceiling of a run that took `logs` logs since `started` (`performance.now()`). */
+function ceilingOf(logs: number, started: number): Ceiling {
+  const seconds = (performance.now() - started) / 1000;
+  return { logsPerSec: Math.round(logs / seconds), logs, seconds: round(seconds), loadAvg: loadAverage() };
+}
+
 /**
  * Raw BullMQ `addBulk` of 100-log jobs (payloads shaped like the API's) into the same Redis, `writers` calls of
  * `jobsPerCall` jobs in flight: what the queue takes with no HTTP, validation or ACK in front of it.
@@ -62,13 +68,7 @@ export async function queueAddCeiling(options: {
         }
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      logsPerSec: Math.round((jobs * 100) / seconds),
-      logs: jobs * 100,
-      seconds: round(seconds),
-      loadAvg: loadAverage(),
-    };
+    return ceilingOf(jobs * 100, started);
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
@@ -129,13 +129,7 @@ export async function dbInsertCeiling(options: {
         }
       }),
     );
-    const seconds = (performance.now() - started) / 1000;
-    return {
-      logsPerSec: Math.round((batches * 50) / seconds),
-      logs: batches * 50,
-      seconds: round(seconds),
-      loadAvg: loadAverage(),
-    };
+    return ceilingOf(batches * 50, started);
   } finally {
     await connection.dropDatabase().catch(() => undefined);
     await connection.close();
