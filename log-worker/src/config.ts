@@ -15,8 +15,13 @@ export const WorkerConfig = z
     BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(50),
     /** A partial batch is written after this long. Default 200 ms. */
     FLUSH_MS: z.coerce.number().int().min(1).max(60_000).default(200),
-    /** Bulk inserts that may run at once. Default 4. */
-    FLUSH_LANES: z.coerce.number().int().min(1).max(64).default(4),
+    /** Bulk inserts that may run at once. Default 8. */
+    FLUSH_LANES: z.coerce.number().int().min(1).max(64).default(8),
+    /**
+     * How long a flush's rollup increments wait for the next flushes', to be written as one statement per bucket (its
+     * jobs complete after them; its logs are stored and acknowledged before). 0: at once. Default 200 ms.
+     */
+    ROLLUP_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(200),
     /** A flush (insert, rollups, ACK marks) not done after this long fails and its jobs are retried. Default 60000 ms. */
     FLUSH_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
     /** A MongoDB call whose socket is silent this long, or that waits this long for a pooled connection, fails. Default 30000 ms. */

@@ -54,7 +54,7 @@ async function main(): Promise<void> {
   const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
 
   const sink = new LogSink(
-    new LogWriter(models),
+    new LogWriter(models, { rollupDelayMs: config.ROLLUP_DELAY_MS }),
     {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
@@ -196,6 +196,7 @@ async function main(): Promise<void> {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
       lanes: config.FLUSH_LANES,
+      rollupDelayMs: config.ROLLUP_DELAY_MS,
       queues: layout.ingest,
       redis: 'cluster' in target ? 'cluster' : 'single',
       health: health.address(),

@@ -34,6 +34,23 @@ const DUPLICATE_KEY = 11000;
 type BucketCount = { minute: Date; service: string; level: string; n: number };
 type StoredCopy = { flushRef: string; fp: string | undefined };
 type FlushIncrements = { buckets: BucketCount[]; writerId: string; flush: number };
+type PendingIncrements = FlushIncrements & { resolve: () => void; reject: (error: unknown) => void };
+
+/** A flush whose logs are stored; its rollup increments follow (see {@link LogWriter.store}). */
+export interface StoredFlush {
+  result: WriteResult;
+  /** Settles once the flush's rollup increments are applied; rejects when they could not be. */
+  rollups: Promise<void>;
+}
+
+/** Settings of a {@link LogWriter}. */
+export interface LogWriterOptions {
+  /**
+   * How long a flush's rollup increments wait for those of the flushes after it, so that one statement per bucket
+   * carries them all. 0 applies them as soon as the rollup step is free.
+   */
+  rollupDelayMs: number;
+}
 
 function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
   return logDocument(pending.log, {
@@ -41,6 +58,46 @@ function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogD
     storedAt,
     batchId: pending.batchId,
     flushRef,
+  });
+}
+
+/** `writer:flush` → its parts (a writer id may itself hold colons). */
+function parseFlushRef(ref: string): { writerId: string; flush: number } {
+  const separator = ref.lastIndexOf(':');
+  return { writerId: ref.slice(0, separator), flush: Number(ref.slice(separator + 1)) };
+}
+
+/** The filter part: `writerId`'s mark on the bucket is absent or below `flush`. */
+function markBelow(writerId: string, flush: number): Record<string, unknown> {
+  const mark = `hw.${writerId}`;
+  return { $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }] };
+}
+
+/** One statement per bucket for the increments of several flushes (see LogWriter.applyIncrementsOf). */
+function combineIncrements(flushes: FlushIncrements[]): AnyBulkWriteOperation<RollupDoc>[] {
+  const byBucket = new Map<string, { n: number; marks: Map<string, { first: number; last: number }> }>();
+  for (const { buckets, writerId, flush } of flushes) {
+    for (const bucket of buckets) {
+      const id = rollupId(bucket.minute, bucket.service, bucket.level);
+      const entry = byBucket.get(id) ?? { n: 0, marks: new Map() };
+      entry.n += bucket.n;
+      const mark = entry.marks.get(writerId);
+      entry.marks.set(writerId, {
+        first: Math.min(flush, mark?.first ?? flush),
+        last: Math.max(flush, mark?.last ?? flush),
+      });
+      byBucket.set(id, entry);
+    }
+  }
+  return [...byBucket].map(([id, { n, marks }]) => {
+    const conditions = [...marks].map(([writerId, { first }]) => markBelow(writerId, first));
+    const raised = Object.fromEntries([...marks].map(([writerId, { last }]) => [`hw.${writerId}`, last]));
+    return {
+      updateOne: {
+        filter: { _id: id, ...(conditions.length === 1 ? conditions[0] : { $and: conditions }) },
+        update: { $inc: { count: n }, $set: raised },
+      },
+    };
   });
 }
 
@@ -87,19 +144,45 @@ export class LogWriter {
   private readonly completedFlushes: string[] = [];
   /** Rollup buckets known to exist, so that only new minutes pay for an upsert. */
   private readonly knownBuckets = new Set<string>();
-  /** Flushes whose increments wait for the next rollup write (see incrementTogether). */
-  private pendingIncrements: (FlushIncrements & { resolve: () => void; reject: (error: unknown) => void })[] =
-    [];
+  /** Flushes whose increments wait for the next rollup write (see incrementLater). */
+  private pendingIncrements: PendingIncrements[] = [];
+  private rollupTimer: NodeJS.Timeout | undefined;
+  /**
+   * Writers one of whose rollup writes failed. Their later flushes must not move their marks past the failed one
+   * before a recovery has applied it, so their pending increments fail too and they store nothing more: the lane
+   * takes a new writer id and the jobs come back, where the recovery walk applies the flushes in order.
+   */
+  private readonly failedWriters = new Set<string>();
 
-  constructor(private readonly models: Models) {}
+  constructor(
+    private readonly models: Models,
+    private readonly options: LogWriterOptions = { rollupDelayMs: 0 },
+  ) {}
 
-  /** Writes one batch as `writerId`'s flush number `flush`. Throws on anything but duplicate keys. */
+  /** Writes one batch as `writerId`'s flush number `flush`, rollups included. Throws on anything but duplicate keys. */
   async write(batch: PendingLog[], writerId: string, flush: number): Promise<WriteResult> {
+    const stored = await this.store(batch, writerId, flush);
+    await stored.rollups;
+    return stored.result;
+  }
+
+  /**
+   * Stores one batch as `writerId`'s flush number `flush` and resolves once its logs are stored; its rollup increments
+   * are applied after it, together with those of the flushes that follow within `rollupDelayMs` (`rollups`). A writer
+   * may store its next flush meanwhile: its increments are applied in flush order. Until `rollups` settles the flush's
+   * journal entry stays, so a crash in between is recovered as for a flush interrupted after its insert.
+   */
+  async store(batch: PendingLog[], writerId: string, flush: number): Promise<StoredFlush> {
+    if (this.failedWriters.has(writerId)) {
+      throw new Error(`writer ${writerId} failed a rollup write; flush with a new writer id`);
+    }
     const flushRef = `${writerId}:${flush}`;
     const storedAt = new Date();
     const docs = batch.map((pending) => toDocument(pending, flushRef, storedAt));
     await this.models.FlushJournal.collection.insertOne({
       _id: flushRef,
+      writer: writerId,
+      flush,
       ids: docs.map((doc) => doc._id),
       at: storedAt,
     } as never);
@@ -128,17 +211,23 @@ export class LogWriter {
     ];
     const recoveredFlushes =
       stored.size > 0 ? await this.serialized(() => this.recoverEarlierFlushes(stored)) : 0;
-    await this.incrementTogether(countByBucket(fresh), writerId, flush);
-    this.applied.set(writerId, flush);
-    this.forgetJournal(flushRef);
+    const rollups = this.incrementLater(countByBucket(fresh), writerId, flush).then(() => {
+      if ((this.applied.get(writerId) ?? 0) < flush) this.applied.set(writerId, flush);
+      this.forgetJournal(flushRef);
+    });
+    // The caller may settle its jobs only once this resolves; a rejection before it looks is not unhandled.
+    rollups.catch(() => undefined);
 
     return {
-      inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
-      duplicates: batch
-        .filter((_, index) => duplicates.has(index) && !conflicting.has(index))
-        .map((p) => p.log),
-      conflicts: batch.filter((_, index) => conflicting.has(index)).map((p) => p.log),
-      recoveredFlushes,
+      result: {
+        inserted: batch.filter((_, index) => !duplicates.has(index)).map((p) => p.log),
+        duplicates: batch
+          .filter((_, index) => duplicates.has(index) && !conflicting.has(index))
+          .map((p) => p.log),
+        conflicts: batch.filter((_, index) => conflicting.has(index)).map((p) => p.log),
+        recoveredFlushes,
+      },
+      rollups,
     };
   }
 
@@ -171,26 +260,44 @@ export class LogWriter {
   }
 
   /**
-   * Applies a flush's increments together with those of every other flush that reaches this step while a rollup
-   * write is running: one `update` command (and at most one upsert of new buckets) for all of them. They come from
-   * different writers (a lane waits for its own increments before its next flush), so each statement's mark check
-   * is independent of the others and their order does not matter. A failure fails every flush of the batch.
+   * Queues a flush's increments for the next rollup write, which carries those of every flush queued until it starts:
+   * one `update` command with one statement per bucket (see applyIncrementsOf). The write starts `rollupDelayMs` after
+   * the first of them is queued, and never while another runs. A failure fails every flush of the write, and every
+   * flush queued after it by the same writers.
    */
-  private incrementTogether(buckets: BucketCount[], writerId: string, flush: number): Promise<void> {
+  private incrementLater(buckets: BucketCount[], writerId: string, flush: number): Promise<void> {
     if (buckets.length === 0) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       this.pendingIncrements.push({ buckets, writerId, flush, resolve, reject });
-      if (this.pendingIncrements.length > 1) return; // a write of them is already queued
-      void this.serialized(async () => {
-        const batch = this.pendingIncrements.splice(0);
-        try {
-          await this.applyIncrementsOf(batch);
-          for (const entry of batch) entry.resolve();
-        } catch (error) {
-          for (const entry of batch) entry.reject(error);
-        }
-      });
+      this.scheduleRollupWrite();
     });
+  }
+
+  private scheduleRollupWrite(): void {
+    if (this.rollupTimer || this.pendingIncrements.length === 0) return;
+    this.rollupTimer = setTimeout(() => {
+      void this.serialized(async () => {
+        // Cleared only once the write starts: flushes queued while an earlier one runs wait for this one.
+        this.rollupTimer = undefined;
+        await this.applyPendingIncrements();
+      });
+    }, this.options.rollupDelayMs);
+  }
+
+  private async applyPendingIncrements(): Promise<void> {
+    const queued = this.pendingIncrements.splice(0);
+    const refused = queued.filter((entry) => this.failedWriters.has(entry.writerId));
+    const batch = queued.filter((entry) => !this.failedWriters.has(entry.writerId));
+    for (const entry of refused) entry.reject(new Error(`writer ${entry.writerId} failed an earlier rollup write`));
+    try {
+      if (batch.length > 0) await this.applyIncrementsOf(batch);
+      for (const entry of batch) entry.resolve();
+    } catch (error) {
+      for (const entry of batch) {
+        this.failedWriters.add(entry.writerId);
+        entry.reject(error);
+      }
+    }
   }
 
   /** Runs `task` after every rollup write queued before it. */
@@ -200,34 +307,53 @@ export class LogWriter {
     return run;
   }
 
-  /** Applies the increments of earlier flushes that stored the given copies, unless they were already applied. */
+  /**
+   * Applies the increments of earlier flushes that stored the given copies, unless they were already applied. A writer
+   * may have stored several flushes whose increments were still to come (they wait to be written together), so its
+   * journaled flushes up to the one met here are applied first, in flush order: a later flush's mark must never
+   * land before an earlier flush's increment.
+   */
   private async recoverEarlierFlushes(stored: Map<string, StoredCopy>): Promise<number> {
-    const refs = new Set([...stored.values()].map((copy) => copy.flushRef));
+    const newestByWriter = new Map<string, number>();
+    for (const copy of stored.values()) {
+      const { writerId, flush } = parseFlushRef(copy.flushRef);
+      newestByWriter.set(writerId, Math.max(flush, newestByWriter.get(writerId) ?? 0));
+    }
     let recovered = 0;
-    for (const ref of refs) {
-      const separator = ref.lastIndexOf(':');
-      const writerId = ref.slice(0, separator);
-      const flush = Number(ref.slice(separator + 1));
-      if ((this.applied.get(writerId) ?? 0) >= flush) continue;
-      const applied = await this.applyIncrements(await this.countsOfFlush(ref), writerId, flush);
-      if (applied > 0) recovered += 1;
+    for (const [writerId, newest] of newestByWriter) {
+      const known = this.applied.get(writerId) ?? 0;
+      if (known >= newest) continue;
+      for (const flush of await this.journaledFlushes(writerId, known, newest)) {
+        const applied = await this.applyIncrements(
+          await this.countsOfFlush(`${writerId}:${flush}`),
+          writerId,
+          flush,
+        );
+        if (applied > 0) recovered += 1;
+      }
     }
     return recovered;
   }
 
-  /** Per bucket, how many logs the flush `ref` stored: from its journal entry by point lookups. */
+  /** Flush numbers of `writerId` above `after` up to `newest` that have a journal entry, in order; `newest` always. */
+  private async journaledFlushes(writerId: string, after: number, newest: number): Promise<number[]> {
+    const entries = await this.models.FlushJournal.collection
+      .find({ writer: writerId, flush: { $gt: after, $lt: newest } } as never, { projection: { flush: 1 } })
+      .toArray();
+    const flushes = new Set(entries.map((entry) => Number(entry.flush)));
+    flushes.add(newest);
+    return [...flushes].sort((a, b) => a - b);
+  }
+
+  /**
+   * Per bucket, how many logs the flush `ref` stored: from its journal entry by point lookups. A flush without an entry
+   * has had its increments applied: the entry is written before the flush's insert and removed only after its
+   * increments (or, unapplied, after a day: see forgetJournal). Logs met again long after they were stored — a
+   * producer resending what it was told is stored — so cost one journal lookup per flush, not a count of its logs.
+   */
   private async countsOfFlush(ref: string): Promise<BucketCount[]> {
     const entry = await this.models.FlushJournal.collection.findOne({ _id: ref } as never);
-    if (!entry) {
-      // A flush from before the journal existed: count its logs by their flush mark (a scan on some backends).
-      const counts = await this.models.Log.collection
-        .aggregate<{ _id: Omit<BucketCount, 'n'>; n: number }>([
-          { $match: { flushRef: ref } },
-          { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, n: { $sum: 1 } } },
-        ])
-        .toArray();
-      return counts.map((c) => ({ ...c._id, n: c.n }));
-    }
+    if (!entry) return [];
     const docs = await Promise.all(
       (entry.ids as string[]).map((id) =>
         this.models.Log.collection.findOne({ _id: id } as never, {
@@ -263,29 +389,46 @@ export class LogWriter {
     return this.applyIncrementsOf([{ buckets, writerId, flush }]);
   }
 
-  /** {@link applyIncrements} for several flushes of different writers in one bulk write. */
+  /**
+   * {@link applyIncrements} for several flushes in one bulk write: one statement per bucket, with the summed count,
+   * applied only if every writer's mark there is below its first flush of the batch, and raising each mark to its
+   * last. Should any bucket refuse it (some flush of the batch was applied there already, by a recovery), every flush
+   * is applied again on its own, in flush order — each statement is refused where it was applied.
+   */
   private async applyIncrementsOf(flushes: FlushIncrements[]): Promise<number> {
     const all = flushes.flatMap(({ buckets }) => buckets);
     if (all.length === 0) return 0;
     await this.ensureBuckets(all);
-    const operations: AnyBulkWriteOperation<RollupDoc>[] = flushes.flatMap(({ buckets, writerId, flush }) => {
-      const mark = `hw.${writerId}`;
-      return buckets.map((bucket) => ({
-        updateOne: {
-          filter: {
-            _id: rollupId(bucket.minute, bucket.service, bucket.level),
-            $or: [{ [mark]: { $exists: false } }, { [mark]: { $lt: flush } }],
-          },
-          update: { $inc: { count: bucket.n }, $set: { [mark]: flush } },
-        },
-      }));
-    });
-    const result = await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+    let modified: number;
+    if (flushes.length === 1) {
+      modified = await this.applyOneByOne(flushes);
+    } else {
+      const combined = combineIncrements(flushes);
+      const result = await this.models.Rollup.collection.bulkWrite(combined as never, { ordered: false });
+      modified = result.modifiedCount;
+      if (modified < combined.length) modified = await this.applyOneByOne(flushes);
+    }
     // Also when every increment was applied before (a retried flush): the mark may be what the first try missed.
     await markLateMinutes(
       this.models,
       all.map((bucket) => bucket.minute),
     );
+    return modified;
+  }
+
+  /** One statement per flush and bucket, in flush order; returns how many applied. */
+  private async applyOneByOne(flushes: FlushIncrements[]): Promise<number> {
+    const ordered = [...flushes].sort((a, b) => a.flush - b.flush);
+    const operations: AnyBulkWriteOperation<RollupDoc>[] = ordered.flatMap(({ buckets, writerId, flush }) =>
+      buckets.map((bucket) => ({
+        updateOne: {
+          filter: { _id: rollupId(bucket.minute, bucket.service, bucket.level), ...markBelow(writerId, flush) },
+          update: { $inc: { count: bucket.n }, $set: { [`hw.${writerId}`]: flush } },
+        },
+      })),
+    );
+    // Ordered: two flushes of one writer on one bucket must land in flush order.
+    const result = await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: true });
     return result.modifiedCount;
   }
 

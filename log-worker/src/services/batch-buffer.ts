@@ -6,8 +6,17 @@ export interface BatchBufferOptions<T> {
   flushMs: number;
   /** Flushes that may run at once. Each lane runs its flushes one after another. */
   lanes: number;
-  /** Writes one batch. A rejection fails every `add` call that has an item in it. */
-  flush: (items: T[], lane: number) => Promise<void>;
+  /**
+   * Writes one batch; the lane is free again once it resolves. It may resolve with a `settled` promise: the batch's
+   * `add` calls then wait for that too (work that follows the write, off the lane). A rejection of either fails every
+   * `add` call that has an item in the batch.
+   */
+  flush: (items: T[], lane: number) => Promise<FlushOutcome | void>;
+}
+
+/** What a flush may hand back: work its callers still wait for after the lane is free. */
+export interface FlushOutcome {
+  settled: Promise<void>;
 }
 
 interface Ticket {
@@ -108,12 +117,14 @@ export class BatchBuffer<T> {
   }
 
   private start(batch: Entry<T>[], lane: number): void {
-    const run = (async () => {
+    const written = this.options.flush(
+      batch.map((entry) => entry.item),
+      lane,
+    );
+    const settled = (async () => {
       try {
-        await this.options.flush(
-          batch.map((entry) => entry.item),
-          lane,
-        );
+        const outcome = await written;
+        if (outcome) await outcome.settled;
         for (const { ticket } of batch) {
           ticket.remaining -= 1;
           if (ticket.remaining === 0 && !ticket.failed) {
@@ -131,13 +142,15 @@ export class BatchBuffer<T> {
         }
       }
     })();
-    this.inFlight.add(run);
-    void run.finally(() => {
-      this.inFlight.delete(run);
-      this.idleLanes.push(lane);
-      // Whatever accumulated while this lane was busy: full batches go now, a remainder waits for the timer.
-      this.pump(false);
-    });
+    this.inFlight.add(settled);
+    void settled.finally(() => this.inFlight.delete(settled));
+    void written
+      .catch(() => undefined)
+      .finally(() => {
+        this.idleLanes.push(lane);
+        // Whatever accumulated while this lane was busy: full batches go now, a remainder waits for the timer.
+        this.pump(false);
+      });
   }
 
   private clearTimer(): void {

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import type { IngestJobData } from '@logstream/shared-types';
-import type { LogWriter, PendingLog, WriteResult } from '../repositories/log-writer';
+import type { LogWriter, PendingLog, StoredFlush, WriteResult } from '../repositories/log-writer';
 import { LogSink } from './log-sink';
 
 function job(batchId: string, count: number): IngestJobData {
@@ -17,13 +17,17 @@ function job(batchId: string, count: number): IngestJobData {
   };
 }
 
+function storedAll(batch: PendingLog[]): WriteResult {
+  return { inserted: batch.map((p) => p.log), duplicates: [], conflicts: [], recoveredFlushes: 0 };
+}
+
 /** A writer whose first write never settles (a database call that never returns), later ones succeed. */
 class StuckOnceWriter {
   readonly calls: { writerId: string; flush: number }[] = [];
-  async write(batch: PendingLog[], writerId: string, flush: number): Promise<WriteResult> {
+  async store(batch: PendingLog[], writerId: string, flush: number): Promise<StoredFlush> {
     this.calls.push({ writerId, flush });
-    if (this.calls.length === 1) return new Promise<WriteResult>(() => undefined);
-    return { inserted: batch.map((p) => p.log), duplicates: [], conflicts: [], recoveredFlushes: 0 };
+    if (this.calls.length === 1) return new Promise<StoredFlush>(() => undefined);
+    return { result: storedAll(batch), rollups: Promise.resolve() };
   }
 }
 
@@ -51,9 +55,9 @@ describe('LogSink flush deadline', () => {
 /** A writer that stores everything it is given and remembers it. */
 class RecordingWriter {
   readonly stored: string[] = [];
-  async write(batch: PendingLog[]): Promise<WriteResult> {
+  async store(batch: PendingLog[]): Promise<StoredFlush> {
     this.stored.push(...batch.map((p) => p.log.id));
-    return { inserted: batch.map((p) => p.log), duplicates: [], conflicts: [], recoveredFlushes: 0 };
+    return { result: storedAll(batch), rollups: Promise.resolve() };
   }
 }
 
@@ -75,6 +79,60 @@ describe('LogSink job keys', () => {
       sink.accept(first, 'logs-ingest{0}:group-7-p0'),
     ]);
     expect(writer.stored.sort()).toEqual(split.logs.map((log) => log.id).sort());
+    await sink.close();
+  });
+});
+
+/** A writer that stores at once and whose rollups each wait until the test settles them. */
+class HeldRollupsWriter {
+  readonly flushes: { writerId: string; flush: number; settle: (error?: Error) => void }[] = [];
+  async store(batch: PendingLog[], writerId: string, flush: number): Promise<StoredFlush> {
+    let settle!: (error?: Error) => void;
+    const rollups = new Promise<void>((resolve, reject) => {
+      settle = (error) => (error ? reject(error) : resolve());
+    });
+    this.flushes.push({ writerId, flush, settle });
+    return { result: storedAll(batch), rollups };
+  }
+}
+
+describe('LogSink and deferred rollups', () => {
+  it('frees the lane once logs are stored, but completes jobs only after their rollups; a rollup failure fails them and retires the writer id', async () => {
+    const writer = new HeldRollupsWriter();
+    const flushed: number[] = [];
+    const sink = new LogSink(
+      writer as unknown as LogWriter,
+      {
+        batchSize: 5,
+        flushMs: 20,
+        lanes: 1,
+        flushTimeoutMs: 5_000,
+        onFlushed: (result) => void flushed.push(result.inserted.length),
+      },
+      pino({ level: 'silent' }),
+    );
+    let firstDone = false;
+    const first = sink.accept(job('held-1', 5), 'q:held-1').then(() => (firstDone = true));
+    const second = sink.accept(job('held-2', 5), 'q:held-2');
+    // One lane: the second batch could only be stored because the first one's lane was freed before its rollups.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(writer.flushes.map((f) => f.flush)).toEqual([1, 2]);
+    expect(flushed).toEqual([5, 5]);
+    expect(firstDone).toBe(false);
+
+    writer.flushes[0]!.settle();
+    await first;
+    writer.flushes[1]!.settle(new Error('rollup write failed'));
+    await expect(second).rejects.toThrow('rollup write failed');
+
+    // The next flush of the lane runs under a new writer id, numbered from 1.
+    const third = sink.accept(job('held-3', 5), 'q:held-3');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const last = writer.flushes[2]!;
+    expect(last.writerId).not.toBe(writer.flushes[0]!.writerId);
+    expect(last.flush).toBe(1);
+    last.settle();
+    await third;
     await sink.close();
   });
 });

@@ -3,7 +3,7 @@ import pTimeout from 'p-timeout';
 import type { Logger } from 'pino';
 import type { IngestJobData } from '@logstream/shared-types';
 import type { LogWriter, PendingLog, WriteResult } from '../repositories/log-writer';
-import { BatchBuffer } from './batch-buffer';
+import { BatchBuffer, type FlushOutcome } from './batch-buffer';
 
 /** A writer id no other flush lane of any process uses. */
 function newWriterId(): string {
@@ -71,15 +71,20 @@ export class LogSink {
     return this.buffer.close();
   }
 
-  private async flush(items: PendingLog[], lane: number): Promise<void> {
+  /**
+   * Stores a batch; the lane is free once its logs are stored, and its jobs complete once `onFlushed` (ACK marks) has
+   * run and its rollup increments are applied too (written together with the next flushes', see LogWriter.store).
+   */
+  private async flush(items: PendingLog[], lane: number): Promise<FlushOutcome> {
     const writerId = this.writerIds[lane] as string;
     const flush = (this.flushCounts[lane] = (this.flushCounts[lane] ?? 0) + 1);
     const started = performance.now();
+    const deadline = `flush ${writerId}:${flush} of ${items.length} logs took over ${this.options.flushTimeoutMs} ms`;
     try {
-      const result = await pTimeout(
-        this.writer.write(items, writerId, flush),
+      const { result, rollups } = await pTimeout(
+        this.writer.store(items, writerId, flush),
         this.options.flushTimeoutMs,
-        `flush ${writerId}:${flush} of ${items.length} logs took over ${this.options.flushTimeoutMs} ms`,
+        deadline,
       );
       const durationMs = performance.now() - started;
       this.logger.debug(
@@ -89,18 +94,32 @@ export class LogSink {
       if (result.recoveredFlushes > 0) {
         this.logger.info({ recovered: result.recoveredFlushes }, 'completed rollups of interrupted flushes');
       }
-      await this.options.onFlushed?.(result, durationMs, items);
-    } catch (error) {
-      // The failed flush may have stored part of its logs and applied part of its rollup increments. Its writer id is
-      // retired, so its flush mark never moves past it: whichever worker meets those logs again as duplicates applies
-      // the missing increments exactly once (see LogWriter).
-      this.writerIds[lane] = newWriterId();
-      this.flushCounts[lane] = 0;
-      this.logger.warn(
-        { err: error, lane, flush, items: items.length },
-        'flush failed; its jobs will be retried',
+      // The lane is free from here: the flush's ACK marks and rollups follow beside the next flushes.
+      const after = Promise.all([this.options.onFlushed?.(result, durationMs, items), rollups]);
+      const settled = pTimeout(after, this.options.flushTimeoutMs, `${deadline} (ACK marks, rollups)`).then(
+        () => undefined,
+        (error: unknown) => {
+          this.retire(lane, writerId, flush, items.length, error);
+          throw error;
+        },
       );
+      return { settled };
+    } catch (error) {
+      this.retire(lane, writerId, flush, items.length, error);
       throw error;
     }
+  }
+
+  /**
+   * A failed flush may have stored part of its logs and applied part of its rollup increments. Its writer id is
+   * retired, so its flush mark never moves past it: whichever worker meets those logs again as duplicates applies the
+   * missing increments exactly once (see LogWriter). Only once per writer id: the lane may be on its next one already.
+   */
+  private retire(lane: number, writerId: string, flush: number, items: number, error: unknown): void {
+    if (this.writerIds[lane] === writerId) {
+      this.writerIds[lane] = newWriterId();
+      this.flushCounts[lane] = 0;
+    }
+    this.logger.warn({ err: error, lane, flush, items }, 'flush failed; its jobs will be retried');
   }
 }
