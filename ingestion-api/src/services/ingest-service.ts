@@ -70,8 +70,8 @@ export class IngestService {
     if (valid.length === 0) {
       throw new AppError('validation_failed', `none of the ${rejected.length} log(s) is valid`, { rejected });
     }
-    const items: ValidItem[] = valid.map((item) =>
-      item.log.seq === undefined ? item : { ...item, fingerprint: fingerprintLog(item.log) },
+    const items: ValidItem[] = valid.map(({ index, log }) =>
+      log.seq === undefined ? { index, log } : { index, log, fingerprint: fingerprintLog(log) },
     );
     const request: PreparedRequest = { batchId: randomUUID(), receivedAt: new Date(), items, rejected };
     return this.committer.submit(request, items.length);
