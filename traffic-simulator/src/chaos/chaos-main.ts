@@ -11,8 +11,8 @@ function cli(): Command {
   return new Command('chaos')
     .description(
       'Chaos soak: services with replicas send through the producer client while the worker is SIGKILLed every few ' +
-        'seconds, Redis restarts empty once and the database is frozen once; then audits MongoDB. Exits 1 on any loss ' +
-        'or duplicate.',
+        'seconds, Redis restarts empty once and the database is frozen once; then audits MongoDB. Exits 1 on any loss, ' +
+        'duplicate, or per-minute count that differs from the stored logs.',
     )
     .option('--minutes <n>', 'how long producers send', positive, 10)
     .option('--services <n>', 'services', positive, 3)
@@ -39,6 +39,8 @@ function table(report: ChaosReport): string {
     ...rows,
     `  total: sent ${report.sent}, stored ${report.stored}, lost ${report.lost}, still held by producers ${report.held}, duplicates ${report.duplicates}, ` +
       `unfinished producers ${report.incomplete}, worker RSS peak ${report.workerRssPeakMb} MB`,
+    `  per-minute counts: ${report.rollups.counted} counted for ${report.rollups.stored} stored` +
+      (report.rollups.differing.length > 0 ? ` — differ: ${report.rollups.differing.join('; ')}` : ' (equal)'),
   ].join('\n');
 }
 
@@ -71,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
     log: (line) => process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`),
   });
   process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : `${table(report)}\n${JSON.stringify(report)}\n`);
-  return report.lost === 0 && report.duplicates === 0 && report.incomplete === 0 ? 0 : 1;
+  const counted = report.rollups.differing.length === 0;
+  return report.lost === 0 && report.duplicates === 0 && report.incomplete === 0 && counted ? 0 : 1;
 }
 
 main(process.argv).then(

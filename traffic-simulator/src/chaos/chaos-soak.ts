@@ -46,7 +46,40 @@ export interface ChaosReport {
   /** Producers whose close() still held unpersisted logs at the end. */
   incomplete: number;
   workerRssPeakMb: number;
+  /**
+   * The per-minute counts against the stored logs, per service: `stored` documents, `counted` by the rollups, and the
+   * services where they differ (after waiting up to `ROLLUP_SETTLE_MS` for the worker's last rollup writes).
+   */
+  rollups: { stored: number; counted: number; differing: string[] };
   perProducer: ProducerAudit[];
+}
+
+/** How long the audit waits for the rollups to take in the last stored logs. */
+const ROLLUP_SETTLE_MS = 30_000;
+
+/** Stored documents and rollup counts per service; waits while they differ, up to ROLLUP_SETTLE_MS. */
+async function auditRollups(models: ReturnType<typeof createModels>, services: string[]) {
+  const deadline = Date.now() + ROLLUP_SETTLE_MS;
+  for (;;) {
+    const stored = new Map<string, number>();
+    for (const service of services) stored.set(service, await models.Log.countDocuments({ service }));
+    const rows = await models.Rollup.aggregate<{ _id: string; n: number }>([
+      { $group: { _id: '$service', n: { $sum: '$count' } } },
+    ]);
+    const counted = new Map(rows.map((row) => [row._id, row.n]));
+    const differing = services.filter((service) => (counted.get(service) ?? 0) !== stored.get(service));
+    if (differing.length === 0 || Date.now() >= deadline) {
+      const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
+      return {
+        stored: sum(stored.values()),
+        counted: sum(services.map((service) => counted.get(service) ?? 0)),
+        differing: differing.map(
+          (service) => `${service}: ${stored.get(service)} stored, ${counted.get(service) ?? 0} counted`,
+        ),
+      };
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 const SERVICE_NAMES = ['auth', 'payment', 'notification', 'search', 'billing', 'inventory'];
@@ -176,6 +209,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       duplicates: total('duplicates'),
       incomplete: closed.filter((result) => !result.complete).length,
       workerRssPeakMb: Math.round(stack.workerRssPeak() / (1024 * 1024)),
+      rollups: await auditRollups(models, SERVICE_NAMES.slice(0, options.services)),
       perProducer,
     };
   } catch (error) {
