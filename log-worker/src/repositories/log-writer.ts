@@ -321,7 +321,9 @@ export class LogWriter {
     }
     let recovered = 0;
     for (const [writerId, newest] of newestByWriter) {
-      const known = this.applied.get(writerId) ?? 0;
+      // A writer whose rollup write failed may have later flushes marked done here (they had nothing to count): walk
+      // all of its journaled flushes.
+      const known = this.failedWriters.has(writerId) ? 0 : (this.applied.get(writerId) ?? 0);
       if (known >= newest) continue;
       for (const flush of await this.journaledFlushes(writerId, known, newest)) {
         const applied = await this.applyIncrements(
