@@ -4,8 +4,9 @@ import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
 import { LogWriter, type PendingLog } from '../repositories/log-writer';
 
 /**
- * `npm run bench:batch-size -- [--logs N] [--sizes 25,50,100,200] [--lanes 4]`: the worker's write step alone
- * (LogWriter: journal, insert, rollup increments) at several batch sizes, `lanes` flushes at once as in the worker,
+ * `npm run bench:batch-size -- [--logs N] [--sizes 25,50,100,200] [--lanes 8] [--rollup-delay 200]`: the worker's
+ * write step alone (LogWriter: journal, insert, rollup increments written together after `rollup-delay` ms) at several
+ * batch sizes, `lanes` flushes at once as in the worker (a lane stores its next batch while the increments follow),
  * with every database command counted, next to a raw `insertMany` of the same documents. Each size writes into its own
  * database. Prints a JSON object as its last line.
  */
@@ -16,7 +17,8 @@ async function main(): Promise<void> {
   };
   const logs = Number(arg('logs', '10000'));
   const sizes = arg('sizes', '25,50,100,200').split(',').map(Number);
-  const lanes = Number(arg('lanes', '4'));
+  const lanes = Number(arg('lanes', '8'));
+  const rollupDelayMs = Number(arg('rollup-delay', '200'));
   const log = (line: string) => process.stderr.write(`[bench:batch-size] ${line}\n`);
   const mongo = await resolveMongo({ envUrl: process.env.MONGO_URL, log });
   const now = new Date();
@@ -48,7 +50,8 @@ async function main(): Promise<void> {
         connection.getClient().on('commandStarted', (event) => {
           commands[event.commandName] = (commands[event.commandName] ?? 0) + 1;
         });
-        const writer = new LogWriter(models);
+        const writer = new LogWriter(models, { rollupDelayMs });
+        const rollups: Promise<void>[] = [];
         const batches = Math.ceil(logs / size);
         let next = 0;
         const started = performance.now();
@@ -58,7 +61,7 @@ async function main(): Promise<void> {
             while (next < batches) {
               const batch = Array.from({ length: size }, (_, i) => pending(next * size + i + 1));
               next += 1;
-              if (mode === 'writer') await writer.write(batch, `lane${lane}`, ++flush);
+              if (mode === 'writer') rollups.push((await writer.store(batch, `lane${lane}`, ++flush)).rollups);
               else
                 await models.Log.collection.insertMany(
                   batch.map((p) => ({
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
             }
           }),
         );
+        await Promise.all(rollups);
         const seconds = (performance.now() - started) / 1000;
         const per1000 = Object.fromEntries(
           Object.entries(commands).map(([name, count]) => [
@@ -83,6 +87,8 @@ async function main(): Promise<void> {
         results.push({
           size,
           mode,
+          lanes,
+          ...(mode === 'writer' && { rollupDelayMs }),
           logsPerSec: Math.round((batches * size) / seconds),
           commandsPer1000Logs: per1000,
         });
