@@ -30,6 +30,9 @@ export interface WriteResult {
 }
 
 const DUPLICATE_KEY = 11000;
+const HOUR_MS = 60 * 60 * 1000;
+/** Longest a counted flush's journal entry stays. */
+const JOURNAL_CLEANUP_MS = 1_000;
 
 type BucketCount = { minute: Date; service: string; level: string; n: number };
 type StoredCopy = { flushRef: string; fp: string | undefined };
@@ -140,8 +143,10 @@ export class LogWriter {
    * concurrent lanes would lose increments there. The rollup write is small next to the insert it follows.
    */
   private rollupChain: Promise<unknown> = Promise.resolve();
-  /** Flushes completed since the last journal clean-up. */
+  /** Flushes counted since the last journal clean-up (see forgetJournal). */
   private readonly completedFlushes: string[] = [];
+  private journalTimer: NodeJS.Timeout | undefined;
+  private lastOldJournalSweep = 0;
   /** Rollup buckets known to exist, so that only new minutes pay for an upsert. */
   private readonly knownBuckets = new Set<string>();
   /** Flushes whose increments wait for the next rollup write (see incrementLater). */
@@ -371,16 +376,30 @@ export class LogWriter {
     );
   }
 
-  /** Journal entries of completed flushes are removed a hundred at a time, off the write path. */
+  /**
+   * Journal entries of counted flushes are removed together, at most `JOURNAL_CLEANUP_MS` after, off the write path:
+   * the journal holds little more than the flushes still waiting for their increments, so a recovery's walk over a
+   * writer's entries stays short. Once an hour the removal also takes entries older than a day (flushes whose jobs
+   * never came back).
+   */
   private forgetJournal(flushRef: string): void {
     this.completedFlushes.push(flushRef);
-    if (this.completedFlushes.length < 100) return;
-    const done = this.completedFlushes.splice(0);
-    const dayAgo = new Date(Date.now() - 24 * 60 * 60 * 1000);
-    void this.models.FlushJournal.collection
-      .deleteMany({ $or: [{ _id: { $in: done } }, { at: { $lt: dayAgo } }] } as never)
-      .catch(() => undefined);
+    if (this.journalTimer) return;
+    this.journalTimer = setTimeout(() => {
+      this.journalTimer = undefined;
+      const done = this.completedFlushes.splice(0);
+      const now = Date.now();
+      const sweepOld = now - this.lastOldJournalSweep >= HOUR_MS;
+      if (sweepOld) this.lastOldJournalSweep = now;
+      const filter = sweepOld
+        ? { $or: [{ _id: { $in: done } }, { at: { $lt: new Date(now - 24 * HOUR_MS) } }] }
+        : { _id: { $in: done } };
+      void this.models.FlushJournal.collection.deleteMany(filter as never).catch(() => undefined);
+    }, JOURNAL_CLEANUP_MS);
+    // A worker on its way out does not wait for it: entries left behind only cost a recovery a few lookups.
+    this.journalTimer.unref();
   }
+
 
   /**
    * Per bucket, `$inc` unless this writer's flush mark there is already at `flush`; returns how many buckets received
