@@ -58,8 +58,13 @@ export interface ChaosReport {
 const ROLLUP_SETTLE_MS = 30_000;
 
 /** Stored documents and rollup counts per service; waits while they differ, up to ROLLUP_SETTLE_MS. */
-async function auditRollups(models: ReturnType<typeof createModels>, services: string[]) {
-  const deadline = Date.now() + ROLLUP_SETTLE_MS;
+async function auditRollups(
+  models: ReturnType<typeof createModels>,
+  services: string[],
+  log: (line: string) => void,
+) {
+  const started = Date.now();
+  const deadline = started + ROLLUP_SETTLE_MS;
   for (;;) {
     const stored = new Map<string, number>();
     for (const service of services) stored.set(service, await models.Log.countDocuments({ service }));
@@ -69,6 +74,7 @@ async function auditRollups(models: ReturnType<typeof createModels>, services: s
     const counted = new Map(rows.map((row) => [row._id, row.n]));
     const differing = services.filter((service) => (counted.get(service) ?? 0) !== stored.get(service));
     if (differing.length === 0 || Date.now() >= deadline) {
+      log(`per-minute counts audited in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
       return {
         stored: sum(stored.values()),
@@ -152,9 +158,11 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     }
     const sentCounts = await sending;
     options.log(`sending stopped after ${sentCounts.reduce((a, b) => a + b, 0)} logs; waiting for persistence`);
+    const stopped = Date.now();
     const closed = await Promise.all(
       producers.map(({ producer }) => producer.close({ waitForPersisted: true, timeoutMs: options.settleMs })),
     );
+    options.log(`producers closed ${((Date.now() - stopped) / 1000).toFixed(1)} s after sending stopped; auditing`);
 
     if (closed.some((result) => !result.complete)) {
       options.log(`not everything was persisted in time; last output of the processes:\n${stack.output().slice(-6000)}`);
@@ -209,7 +217,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
       duplicates: total('duplicates'),
       incomplete: closed.filter((result) => !result.complete).length,
       workerRssPeakMb: Math.round(stack.workerRssPeak() / (1024 * 1024)),
-      rollups: await auditRollups(models, SERVICE_NAMES.slice(0, options.services)),
+      rollups: await auditRollups(models, SERVICE_NAMES.slice(0, options.services), options.log),
       perProducer,
     };
   } catch (error) {
