@@ -1,7 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { repoRoot } from './paths';
+import { appArgs } from './app-command';
 import { freePort, stopChild, waitFor } from './process-utils';
 
 /** Redis URL resolved by the integration setup. Throws (never skips) when the setup did not provide one. */
@@ -40,7 +39,7 @@ export interface AppProcess {
 
 /** Starts a built app (`ingestion-api`, `log-worker` …) from its dist with the given environment. */
 export function startApp(app: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [path.join(repoRoot(), app, 'dist', 'main.js')], {
+  const child = spawn(process.execPath, appArgs(app), {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import concurrently from 'concurrently';
 import { ConfigError } from '@logstream/shared-types';
+import { appCommandLine } from '../app-command';
 import { loadConfig, type DevstackConfig } from '../config';
 import { ensureDemoAdmin } from '../demo-admin';
 import { DemoUpkeep } from '../demo-upkeep';
@@ -90,7 +91,7 @@ async function runAll(
     {
       name: 'api',
       prefixColor: 'cyan',
-      command: 'node ingestion-api/dist/main.js',
+      command: appCommandLine('ingestion-api'),
       env: {
         ...shared,
         ...secrets,
@@ -104,7 +105,7 @@ async function runAll(
     {
       name: 'worker',
       prefixColor: 'magenta',
-      command: 'node log-worker/dist/main.js',
+      command: appCommandLine('log-worker'),
       env: { ...shared, HEALTH_PORT: String(config.WORKER_PORT) },
     },
     {
