@@ -72,8 +72,8 @@ export class LogSink {
   }
 
   /**
-   * Stores a batch; the lane is free once its logs are stored, and its jobs complete once `onFlushed` (ACK marks) has
-   * run and its rollup increments are applied too (written together with the next flushes', see LogWriter.store).
+   * Stores a batch; the lane is free once its logs are stored, and its jobs complete once its rollup increments are
+   * applied (written together with the next flushes', see LogWriter.store) and then `onFlushed` (ACK marks) has run.
    */
   private async flush(items: PendingLog[], lane: number): Promise<FlushOutcome> {
     const writerId = this.writerIds[lane] as string;
@@ -94,8 +94,10 @@ export class LogSink {
       if (result.recoveredFlushes > 0) {
         this.logger.info({ recovered: result.recoveredFlushes }, 'completed rollups of interrupted flushes');
       }
-      // The lane is free from here: the flush's ACK marks and rollups follow beside the next flushes.
-      const after = Promise.all([this.options.onFlushed?.(result, durationMs, items), rollups]);
+      // The lane is free from here: the flush's rollups and then its ACK marks follow beside the next flushes. Marks
+      // after rollups: a log reported persisted is counted too, so a producer stops resending it only then (should
+      // the worker die in between and the job be lost with Redis, the producer's resend brings the count back).
+      const after = rollups.then(() => this.options.onFlushed?.(result, durationMs, items));
       const settled = pTimeout(after, this.options.flushTimeoutMs, `${deadline} (ACK marks, rollups)`).then(
         () => undefined,
         (error: unknown) => {
