@@ -79,12 +79,13 @@ async function main(): Promise<void> {
   const stack = await startBenchStack();
   try {
     log(
-      `ceilings: BullMQ addBulk of ${sizes.queueLogs} logs in 100-log jobs; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
+      `ceilings: BullMQ addBulk of 100-log jobs for at least ${sizes.queueLogs} logs and 2 s; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
     );
     const queueAdd = await queueAddCeiling({
       redisUrl: stack.redisUrl,
       prefix: `${stack.prefix}_ceiling`,
       logs: sizes.queueLogs,
+      minSeconds: 2,
     });
     const dbInsert = await dbInsertCeiling({ mongoUrl: stack.sideMongoUrl('ceiling'), logs: sizes.dbLogs });
     const dbInsertWithRollups = await dbInsertCeiling({

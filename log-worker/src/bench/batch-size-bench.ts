@@ -61,7 +61,8 @@ async function main(): Promise<void> {
             while (next < batches) {
               const batch = Array.from({ length: size }, (_, i) => pending(next * size + i + 1));
               next += 1;
-              if (mode === 'writer') rollups.push((await writer.store(batch, `lane${lane}`, ++flush)).rollups);
+              if (mode === 'writer')
+                rollups.push((await writer.store(batch, `lane${lane}`, ++flush)).rollups);
               else
                 await models.Log.collection.insertMany(
                   batch.map((p) => ({

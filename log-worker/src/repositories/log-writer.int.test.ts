@@ -247,7 +247,8 @@ describe('LogWriter against the MongoDB-wire server', () => {
 
   it('removes the journal entries of counted flushes within about a second, so recoveries walk only pending ones', async () => {
     const writer = new LogWriter(models, { rollupDelayMs: 50 });
-    for (let flush = 1; flush <= 3; flush++) await writer.write(makeBatch('journal', flush * 100, 10), 'lane-j', flush);
+    for (let flush = 1; flush <= 3; flush++)
+      await writer.write(makeBatch('journal', flush * 100, 10), 'lane-j', flush);
     expect(await models.FlushJournal.countDocuments()).toBe(3);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await models.FlushJournal.countDocuments()).toBe(0);

@@ -293,7 +293,8 @@ export class LogWriter {
     const queued = this.pendingIncrements.splice(0);
     const refused = queued.filter((entry) => this.failedWriters.has(entry.writerId));
     const batch = queued.filter((entry) => !this.failedWriters.has(entry.writerId));
-    for (const entry of refused) entry.reject(new Error(`writer ${entry.writerId} failed an earlier rollup write`));
+    for (const entry of refused)
+      entry.reject(new Error(`writer ${entry.writerId} failed an earlier rollup write`));
     try {
       if (batch.length > 0) await this.applyIncrementsOf(batch);
       for (const entry of batch) entry.resolve();
@@ -400,7 +401,6 @@ export class LogWriter {
     this.journalTimer.unref();
   }
 
-
   /**
    * Per bucket, `$inc` unless this writer's flush mark there is already at `flush`; returns how many buckets received
    * the increment (the others had it already). Written so that no operation can fail with a duplicate key: FerretDB
@@ -443,7 +443,10 @@ export class LogWriter {
     const operations: AnyBulkWriteOperation<RollupDoc>[] = ordered.flatMap(({ buckets, writerId, flush }) =>
       buckets.map((bucket) => ({
         updateOne: {
-          filter: { _id: rollupId(bucket.minute, bucket.service, bucket.level), ...markBelow(writerId, flush) },
+          filter: {
+            _id: rollupId(bucket.minute, bucket.service, bucket.level),
+            ...markBelow(writerId, flush),
+          },
           update: { $inc: { count: bucket.n }, $set: { [`hw.${writerId}`]: flush } },
         },
       })),
