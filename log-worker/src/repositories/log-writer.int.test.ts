@@ -36,6 +36,42 @@ async function countsBoth(models: Models) {
   return { raw: asMap(raw), rolled: asMap(rolled) };
 }
 
+/**
+ * What a flush `writer:flush` interrupted after its insert leaves behind: its journal entry (the ids of `batch`), the
+ * documents of `stored` (default: all of the batch), and no rollup increments.
+ */
+async function leaveInterruptedFlush(
+  models: Models,
+  ref: string,
+  batch: PendingLog[],
+  stored: PendingLog[] = batch,
+): Promise<void> {
+  const separator = ref.lastIndexOf(':');
+  await models.FlushJournal.collection.insertOne({
+    _id: ref,
+    writer: ref.slice(0, separator),
+    flush: Number(ref.slice(separator + 1)),
+    ids: batch.map((pending) => pending.log.id),
+    at: new Date(),
+  } as never);
+  await models.Log.collection.insertMany(
+    stored.map((pending) => ({
+      _id: pending.log.id,
+      service: pending.log.service,
+      stream: pending.log.service,
+      seq: pending.log.seq,
+      level: pending.log.level,
+      message: pending.log.message,
+      ts: new Date(pending.log.ts),
+      minute: minuteOf(new Date(pending.log.ts)),
+      receivedAt: pending.receivedAt,
+      storedAt: new Date(),
+      batchId: pending.batchId,
+      flushRef: ref,
+    })) as never[],
+  );
+}
+
 describe('LogWriter against the MongoDB-wire server', () => {
   let db: TestDatabase;
   let models: Models;
@@ -77,28 +113,7 @@ describe('LogWriter against the MongoDB-wire server', () => {
     // What a worker killed right after insertMany leaves behind: its journal entry and documents, no increments.
     const interrupted = makeBatch('payment', 1, 30);
     const writer = new LogWriter(models);
-    await models.FlushJournal.collection.insertOne({
-      _id: 'dead0000-3:17',
-      writer: 'dead0000-3',
-      flush: 17,
-      ids: interrupted.slice(0, 20).map((pending) => pending.log.id),
-      at: new Date(),
-    } as never);
-    const storedOnly = interrupted.slice(0, 20).map((p) => ({
-      _id: p.log.id,
-      service: p.log.service,
-      stream: p.log.service,
-      seq: p.log.seq,
-      level: p.log.level,
-      message: p.log.message,
-      ts: new Date(p.log.ts),
-      minute: minuteOf(new Date(p.log.ts)),
-      receivedAt: p.receivedAt,
-      storedAt: new Date(),
-      batchId: p.batchId,
-      flushRef: 'dead0000-3:17',
-    }));
-    await models.Log.collection.insertMany(storedOnly as never[]);
+    await leaveInterruptedFlush(models, 'dead0000-3:17', interrupted.slice(0, 20));
     expect((await countsBoth(models)).rolled).toEqual({});
 
     // The re-delivered jobs reach two different workers, each seeing some of the duplicates.
@@ -135,27 +150,7 @@ describe('LogWriter against the MongoDB-wire server', () => {
     const batch = makeBatch('billing', 1, 40);
     const crashed = new LogWriter(models);
     await crashed.write(makeBatch('billing', 100, 10), 'lane-old', 1);
-    await models.FlushJournal.collection.insertOne({
-      _id: 'lane-old:2',
-      ids: batch.map((pending) => pending.log.id),
-      at: new Date(),
-    } as never);
-    await models.Log.collection.insertMany(
-      batch.slice(0, 20).map((pending) => ({
-        _id: pending.log.id,
-        service: 'billing',
-        stream: 'billing',
-        seq: pending.log.seq,
-        level: pending.log.level,
-        message: pending.log.message,
-        ts: new Date(pending.log.ts),
-        minute: minuteOf(new Date(pending.log.ts)),
-        receivedAt: pending.receivedAt,
-        storedAt: new Date(),
-        batchId: pending.batchId,
-        flushRef: 'lane-old:2',
-      })) as never[],
-    );
+    await leaveInterruptedFlush(models, 'lane-old:2', batch, batch.slice(0, 20));
     await crashed.write(makeBatch('billing', 200, 10), 'lane-new', 1);
 
     // The jobs come back; another writer meets the first half as duplicates and completes the failed flush's rollups.
@@ -193,32 +188,7 @@ describe('LogWriter against the MongoDB-wire server', () => {
   it('applies the pending flushes of a crashed writer in flush order, whichever of them is met first', async () => {
     // A worker killed while three flushes of one writer were stored and their increments still waiting.
     const flushes = [1, 2, 3].map((flush) => ({ flush, batch: makeBatch('ledger', flush * 100, 30) }));
-    for (const { flush, batch } of flushes) {
-      const ref = `crashed-0:${flush}`;
-      await models.FlushJournal.collection.insertOne({
-        _id: ref,
-        writer: 'crashed-0',
-        flush,
-        ids: batch.map((pending) => pending.log.id),
-        at: new Date(),
-      } as never);
-      await models.Log.collection.insertMany(
-        batch.map((pending) => ({
-          _id: pending.log.id,
-          service: 'ledger',
-          stream: 'ledger',
-          seq: pending.log.seq,
-          level: pending.log.level,
-          message: pending.log.message,
-          ts: new Date(pending.log.ts),
-          minute: minuteOf(new Date(pending.log.ts)),
-          receivedAt: pending.receivedAt,
-          storedAt: new Date(),
-          batchId: pending.batchId,
-          flushRef: ref,
-        })) as never[],
-      );
-    }
+    for (const { flush, batch } of flushes) await leaveInterruptedFlush(models, `crashed-0:${flush}`, batch);
     // The last flush's jobs come back first: its increments alone would raise the marks past the first two flushes.
     const first = await new LogWriter(models).write(flushes[2]!.batch, 'next-0', 1);
     expect(first.recoveredFlushes).toBe(3);
