@@ -1,4 +1,5 @@
 export * from './connection';
+export * from './bulk-write';
 export * from './meta-keys';
 export * from './models/log';
 export * from './models/log-document';

@@ -223,4 +223,23 @@ describe('LogWriter against the MongoDB-wire server', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(await models.FlushJournal.countDocuments()).toBe(0);
   });
+
+  it('writes a round touching more buckets and late hours than one FerretDB update command can carry', async () => {
+    // 100 logs each in a minute of its own, 13 minutes apart (about 21 hours, all in the past): 100 buckets, and late
+    // marks for 22 hours. In one update command FerretDB/PostgreSQL would wait on itself for ever past ~50 statements.
+    const spread = (writer: number): PendingLog[] =>
+      makeBatch('wide', writer * 50 + 1, 50).map((pending, i) => ({
+        ...pending,
+        log: {
+          ...pending.log,
+          ts: new Date(Date.UTC(2026, 10, 20, 0, 0) + (writer * 50 + i) * 13 * 60_000).toISOString(),
+        },
+      }));
+    const writer = new LogWriter(models, { rollupDelayMs: 100 });
+    const stored = [await writer.store(spread(0), 'wide-a', 1), await writer.store(spread(1), 'wide-b', 1)];
+    await Promise.all(stored.map((flush) => flush.rollups));
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled).toEqual(raw);
+    expect(await models.Rollup.countDocuments({ service: 'wide' })).toBe(100);
+  }, 60_000);
 });

@@ -1,7 +1,9 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
 import { conflictLogId, type JobLog } from '@logstream/shared-types';
 import {
+  bulkWriteInChunks,
   logDocument,
+  type BulkWritable,
   markLateMinutes,
   rollupBucketFields,
   rollupId,
@@ -425,7 +427,7 @@ export class LogWriter {
       modified = await this.applyOneByOne(flushes);
     } else {
       const combined = combineIncrements(flushes);
-      const result = await this.models.Rollup.collection.bulkWrite(combined as never, { ordered: false });
+      const result = await bulkWriteInChunks(this.rollups(), combined, { ordered: false });
       modified = result.modifiedCount;
       if (modified < combined.length) modified = await this.applyOneByOne(flushes);
     }
@@ -435,6 +437,11 @@ export class LogWriter {
       all.map((bucket) => bucket.minute),
     );
     return modified;
+  }
+
+  /** The minute rollups as a bulk-write target (see bulkWriteInChunks: FerretDB wedges on large update commands). */
+  private rollups(): BulkWritable<AnyBulkWriteOperation<RollupDoc>> {
+    return this.models.Rollup.collection as unknown as BulkWritable<AnyBulkWriteOperation<RollupDoc>>;
   }
 
   /** One statement per flush and bucket, in flush order; returns how many applied. */
@@ -452,7 +459,7 @@ export class LogWriter {
       })),
     );
     // Ordered: two flushes of one writer on one bucket must land in flush order.
-    const result = await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: true });
+    const result = await bulkWriteInChunks(this.rollups(), operations, { ordered: true });
     return result.modifiedCount;
   }
 
@@ -477,7 +484,7 @@ export class LogWriter {
     }));
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.models.Rollup.collection.bulkWrite(operations as never, { ordered: false });
+        await bulkWriteInChunks(this.rollups(), operations, { ordered: false });
         break;
       } catch (error) {
         duplicateIndexes(error);

@@ -1,4 +1,5 @@
 import type { AnyBulkWriteOperation } from 'mongoose';
+import { bulkWriteInChunks } from '../bulk-write';
 import type { LogDoc } from '../models/log';
 import type { Models } from '../models/index';
 import { hourOf } from '../models/rollup';
@@ -56,8 +57,7 @@ export async function backfillWords(
       .map((doc) => ({
         updateOne: { filter: { _id: doc._id }, update: { $set: { words: messageWords(doc.message) } } },
       }));
-    for (let i = 0; i < updates.length; i += 500)
-      await models.Log.bulkWrite(updates.slice(i, i + 500), { ordered: false });
+    await bulkWriteInChunks(models.Log as never, updates, { ordered: false });
     progress.hoursDone += 1;
     progress.updated += updates.length;
     onProgress(progress);

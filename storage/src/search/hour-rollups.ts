@@ -1,3 +1,4 @@
+import { bulkWriteInChunks } from '../bulk-write';
 import type { Models } from '../models/index';
 import { hourOf } from '../models/rollup';
 import { dayOf, hourRollupId } from '../models/rollup-hour';
@@ -121,7 +122,7 @@ export async function markLateMinutes(models: Models, minutes: Date[], now = new
     try {
       // In order: the placeholder exists before the mark; a placeholder another worker inserted first makes the
       // upsert fail with a duplicate key, and the next attempt finds it.
-      await models.RollupHour.bulkWrite(operations as never, { ordered: true });
+      await bulkWriteInChunks(models.RollupHour as never, operations, { ordered: true });
       return earliest.size;
     } catch (error) {
       if ((error as { code?: number }).code !== 11000 || attempt >= 3) throw error;
