@@ -1,6 +1,6 @@
 import type { JobLog } from '@logstream/shared-types';
 import { minuteOf, type Models } from '@logstream/storage';
-import { openTestDatabase, type TestDatabase } from '@logstream/devstack';
+import { openTestDatabase, waitFor, type TestDatabase } from '@logstream/devstack';
 import { LogWriter, type PendingLog } from './log-writer';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
@@ -220,8 +220,11 @@ describe('LogWriter against the MongoDB-wire server', () => {
     for (let flush = 1; flush <= 3; flush++)
       await writer.write(makeBatch('journal', flush * 100, 10), 'lane-j', flush);
     expect(await models.FlushJournal.countDocuments()).toBe(3);
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(await models.FlushJournal.countDocuments()).toBe(0);
+    await waitFor(
+      async () => (await models.FlushJournal.countDocuments()) === 0,
+      3_000,
+      'journal entries of counted flushes were not removed',
+    );
   });
 
   it('writes a round touching more buckets and late hours than one FerretDB update command can carry', async () => {

@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { waitFor } from '@logstream/devstack';
 import type { IngestJobData } from '@logstream/shared-types';
 import type { LogWriter, PendingLog, StoredFlush, WriteResult } from '../repositories/log-writer';
 import { LogSink } from './log-sink';
@@ -115,7 +116,7 @@ describe('LogSink and deferred rollups', () => {
     const first = sink.accept(job('held-1', 5), 'q:held-1').then(() => (firstDone = true));
     const second = sink.accept(job('held-2', 5), 'q:held-2');
     // One lane: the second batch could only be stored because the first one's lane was freed before its rollups.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => writer.flushes.length === 2, 5_000, 'the second batch was not stored');
     expect(writer.flushes.map((f) => f.flush)).toEqual([1, 2]);
     // ACK marks (onFlushed) wait for the rollups: a log reported persisted is counted.
     expect(flushed).toEqual([]);
@@ -130,7 +131,7 @@ describe('LogSink and deferred rollups', () => {
 
     // The next flush of the lane runs under a new writer id, numbered from 1.
     const third = sink.accept(job('held-3', 5), 'q:held-3');
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(() => writer.flushes.length === 3, 5_000, 'the third batch was not stored');
     const last = writer.flushes[2]!;
     expect(last.writerId).not.toBe(writer.flushes[0]!.writerId);
     expect(last.flush).toBe(1);
