@@ -1,6 +1,6 @@
 import { Queue, Worker } from 'bullmq';
 import { AckStore, FaultStore, PipelineCounters } from '@logstream/ack-store';
-import { createLogger, createRedis, IngestQueues, LeaderLock } from '@logstream/runtime';
+import { createLogger, createRedis, IngestQueues, LeaderLock, SharedMutex } from '@logstream/runtime';
 import {
   queueLayout,
   redisTargetOf,
@@ -8,7 +8,7 @@ import {
   type DeadLetterJobData,
   type IngestJobData,
 } from '@logstream/shared-types';
-import { connectMongo, createModels, ensureIndexes } from '@logstream/storage';
+import { connectMongo, createModels, ensureIndexes, updatesAreAtomic } from '@logstream/storage';
 import { loadConfig } from './config';
 import { startHealthServer } from './health-server';
 import { WorkerMetrics } from './metrics/worker-metrics';
@@ -52,9 +52,16 @@ async function main(): Promise<void> {
   const counters = new PipelineCounters(redis, config.QUEUE_PREFIX);
   counters.start();
   const live = new LivePublisher(redis, `${config.QUEUE_PREFIX}:${SOCKET_CHANNEL}`, config.LIVE_MAX_PER_SEC);
+  // On a database that updates documents without isolation (FerretDB), the workers take turns at the rollups. A
+  // holder that dies keeps the lock for 30 s: statements it sent to a database that was frozen at the time may
+  // still run once it thaws, and must not meet another worker's.
+  const atomicUpdates = await updatesAreAtomic(mongo);
+  const rollupMutex = atomicUpdates
+    ? undefined
+    : new SharedMutex(redis, `${config.QUEUE_PREFIX}:rollup-writes`, { holdMs: 30_000, waitMs: 60_000 });
 
   const sink = new LogSink(
-    new LogWriter(models, { rollupDelayMs: config.ROLLUP_DELAY_MS }),
+    new LogWriter(models, { rollupDelayMs: config.ROLLUP_DELAY_MS, rollupMutex }),
     {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
@@ -175,6 +182,7 @@ async function main(): Promise<void> {
       intervalMs: config.ROLLUP_COMPACT_INTERVAL_MS,
       revisitHours: config.ROLLUP_REVISIT_HOURS,
       settleMs: config.REPLAY_EXPIRE_MS,
+      rollupMutex,
     },
     logger.child({ module: 'rollup-compactor' }),
   );
@@ -197,6 +205,7 @@ async function main(): Promise<void> {
       flushMs: config.FLUSH_MS,
       lanes: config.FLUSH_LANES,
       rollupDelayMs: config.ROLLUP_DELAY_MS,
+      rollupWrites: atomicUpdates ? 'concurrent' : 'one worker at a time',
       queues: layout.ingest,
       redis: 'cluster' in target ? 'cluster' : 'single',
       health: health.address(),

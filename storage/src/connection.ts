@@ -59,3 +59,15 @@ export async function connectMongo(
   await connection.asPromise();
   return connection;
 }
+
+/**
+ * Whether the server applies each update of a document atomically, as MongoDB does. FerretDB v1 reads the document,
+ * applies the operators and writes the whole document back with nothing held in between, so two concurrent `$inc`
+ * of one document can lose one of them (two clients, four updates in flight each, 600 increments: 172 left).
+ * Processes that update shared documents (the rollups) must then take turns.
+ */
+export async function updatesAreAtomic(connection: mongoose.Connection): Promise<boolean> {
+  const info = (await connection.db?.admin().command({ buildInfo: 1 })) as
+    { ferretdbVersion?: string } | undefined;
+  return info?.ferretdbVersion === undefined;
+}

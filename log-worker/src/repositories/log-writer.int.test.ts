@@ -1,6 +1,8 @@
+import { Redis } from 'ioredis';
+import { SharedMutex } from '@logstream/runtime';
 import type { JobLog } from '@logstream/shared-types';
-import { minuteOf, type Models } from '@logstream/storage';
-import { openTestDatabase, waitFor, type TestDatabase } from '@logstream/devstack';
+import { minuteOf, updatesAreAtomic, type Models } from '@logstream/storage';
+import { openTestDatabase, testRedisUrl, uniqueName, waitFor, type TestDatabase } from '@logstream/devstack';
 import { LogWriter, type PendingLog } from './log-writer';
 
 const LEVELS = ['info', 'warn', 'error'] as const;
@@ -225,6 +227,40 @@ describe('LogWriter against the MongoDB-wire server', () => {
       3_000,
       'journal entries of counted flushes were not removed',
     );
+  });
+
+  it('keeps the rollups exact while several workers write the same buckets at once', async () => {
+    // As the worker's main wires it: on a database that updates documents without isolation (FerretDB) the workers
+    // take turns through a mutex in Redis; without it, concurrent increments of one bucket there lose counts.
+    const atomic = await updatesAreAtomic(db.connection);
+    const key = uniqueName('rollup-writes');
+    const connections = [0, 1, 2].map(() => new Redis(testRedisUrl()));
+    try {
+      const workers = connections.map(
+        (connection) =>
+          new LogWriter(models, {
+            rollupDelayMs: 0,
+            ...(!atomic && { rollupMutex: new SharedMutex(connection, key) }),
+          }),
+      );
+      // Three workers, four lanes each, five flushes of ten logs per lane: every flush lands in the same six buckets.
+      await Promise.all(
+        workers.flatMap((writer, worker) =>
+          [0, 1, 2, 3].map(async (lane) => {
+            for (let flush = 1; flush <= 5; flush++) {
+              const from = ((worker * 4 + lane) * 5 + flush - 1) * 10 + 1;
+              await writer.write(makeBatch('shared', from, 10), `w${worker}-${lane}`, flush);
+            }
+          }),
+        ),
+      );
+      const { raw, rolled } = await countsBoth(models);
+      expect(Object.values(raw).reduce((a, b) => a + b, 0)).toBe(600);
+      expect(rolled).toEqual(raw);
+    } finally {
+      await connections[0]?.del(key);
+      await Promise.all(connections.map((connection) => connection.quit()));
+    }
   });
 
   it('writes a round touching more buckets and late hours than one FerretDB update command can carry', async () => {

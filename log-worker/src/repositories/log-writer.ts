@@ -1,4 +1,5 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
+import type { SharedMutex } from '@logstream/runtime';
 import { conflictLogId, type JobLog } from '@logstream/shared-types';
 import {
   bulkWriteInChunks,
@@ -55,6 +56,11 @@ export interface LogWriterOptions {
    * carries them all. 0 applies them as soon as the rollup step is free.
    */
   rollupDelayMs: number;
+  /**
+   * Taken around every rollup write when the database does not update a document atomically (FerretDB, see
+   * `updatesAreAtomic`), so that the workers of a deployment take turns instead of losing each other's increments.
+   */
+  rollupMutex?: Pick<SharedMutex, 'run'>;
 }
 
 function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
@@ -140,9 +146,10 @@ export class LogWriter {
   /** Highest flush number per writer of this process whose increments are known to be applied. */
   private readonly applied = new Map<string, number>();
   /**
-   * Rollup writes of this process run one at a time. MongoDB's `$inc` is atomic, but FerretDB v1 applies updates as
-   * read-modify-write without isolation (200 concurrent `$inc` of one document were measured to end at 15), so
-   * concurrent lanes would lose increments there. The rollup write is small next to the insert it follows.
+   * Rollup writes of this process run one at a time, and with `rollupMutex` one at a time across processes too.
+   * MongoDB's `$inc` is atomic, but FerretDB v1 applies updates as read-modify-write without isolation (200 concurrent
+   * `$inc` of one document were measured to end at 15), so concurrent lanes or workers would lose increments there.
+   * The rollup write is small next to the insert it follows.
    */
   private rollupChain: Promise<unknown> = Promise.resolve();
   /** Flushes counted since the last journal clean-up (see forgetJournal). */
@@ -308,9 +315,11 @@ export class LogWriter {
     }
   }
 
-  /** Runs `task` after every rollup write queued before it. */
+  /** Runs `task` after every rollup write queued before it (holding `rollupMutex`, when there is one). */
   private serialized<R>(task: () => Promise<R>): Promise<R> {
-    const run = this.rollupChain.then(task, task);
+    const mutex = this.options.rollupMutex;
+    const exclusive = mutex ? () => mutex.run(task) : task;
+    const run = this.rollupChain.then(exclusive, exclusive);
     this.rollupChain = run.catch(() => undefined);
     return run;
   }

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { SharedMutex } from '@logstream/runtime';
 import { compactHour, dayOf, hourRollupId, oldestRollupHour, type Models } from '@logstream/storage';
 
 const HOUR = 3_600_000;
@@ -15,6 +16,11 @@ export interface RollupCompactorOptions {
   revisitHours: number;
   /** An hour is compacted again once this long after its end, to take in logs that arrived late. */
   settleMs: number;
+  /**
+   * Taken around each hour's compaction when the database does not update a document atomically (FerretDB): the
+   * workers' late marks on the same hour documents then never interleave with a compaction's write.
+   */
+  rollupMutex?: Pick<SharedMutex, 'run'>;
 }
 
 /**
@@ -51,17 +57,24 @@ export class RollupCompactor {
     await this.running;
   }
 
+  /** Compacts one hour (holding `rollupMutex`, when there is one). */
+  private compact(hourMs: number, now: Date): Promise<number> {
+    const mutex = this.options.rollupMutex;
+    const task = () => compactHour(this.models, hourMs, now);
+    return mutex ? mutex.run(task) : task();
+  }
+
   /** One pass at `now`: the current hour, the last finished hour when due, and one older hour. */
   async pass(now: Date): Promise<void> {
     const currentHour = Math.floor(now.getTime() / HOUR) * HOUR;
     const lastHour = currentHour - HOUR;
-    await compactHour(this.models, currentHour, now);
+    await this.compact(currentHour, now);
     const stale = await this.models.RollupHour.find({ stale: true, kind: 'totals' }, { _id: 0, hour: 1 })
       .limit(STALE_HOURS_PER_PASS + 1)
       .lean<{ hour: Date }[]>();
     for (const { hour } of stale) {
       const at = new Date(hour).getTime();
-      if (at !== currentHour) await compactHour(this.models, at, now);
+      if (at !== currentHour) await this.compact(at, now);
     }
     const last = await this.models.RollupHour.findById(hourRollupId(new Date(lastHour), 'totals'), {
       upTo: 1,
@@ -72,12 +85,12 @@ export class RollupCompactor {
       !last ||
       new Date(last.upTo).getTime() < currentHour ||
       (new Date(last.compactedAt).getTime() < settled && now.getTime() >= settled);
-    if (due) await compactHour(this.models, lastHour, now);
+    if (due) await this.compact(lastHour, now);
     if (this.firstPass) {
       this.firstPass = false;
       await this.compactHoursWithoutDocuments(currentHour, now);
     }
-    await compactHour(this.models, lastHour - this.revisitOffset * HOUR, now);
+    await this.compact(lastHour - this.revisitOffset * HOUR, now);
     this.revisitOffset = this.revisitOffset >= this.options.revisitHours ? 1 : this.revisitOffset + 1;
   }
 
@@ -99,7 +112,7 @@ export class RollupCompactor {
       const present = new Set(docs.map((doc) => new Date(doc.hour).getTime()));
       for (let hour = Math.max(day, first); hour < Math.min(day + DAY, currentHour); hour += HOUR) {
         if (present.has(hour)) continue;
-        await compactHour(this.models, hour, now);
+        await this.compact(hour, now);
         compacted += 1;
       }
     }
