@@ -53,6 +53,21 @@ describe('SharedMutex on the real Redis', () => {
     expect(await waiter.run(async () => 'ran')).toBe('ran');
   });
 
+  it('settles as its task did when the lock is gone before the release (Redis restarted empty)', async () => {
+    const mutex = new SharedMutex(connections[0] as Redis, key);
+    const value = await mutex.run(async () => {
+      await connections[1]?.del(key);
+      return 'stored';
+    });
+    expect(value).toBe('stored');
+    await expect(
+      mutex.run(async () => {
+        await connections[1]?.del(key);
+        throw new Error('the task failed');
+      }),
+    ).rejects.toThrow('the task failed');
+  });
+
   it('is taken by the next process once a holder that died stops renewing it', async () => {
     // A lock taken and never released nor renewed, as a killed process leaves it.
     await new Redlock([connections[0] as Redis]).acquire([key], 400);

@@ -1,4 +1,5 @@
-import { Redlock } from '@sesamecare-oss/redlock';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ExecutionError, Redlock } from '@sesamecare-oss/redlock';
 import type { RedisClient } from './redis';
 
 /** Settings of a {@link SharedMutex}. */
@@ -24,6 +25,8 @@ export interface SharedMutexOptions {
 export class SharedMutex {
   private readonly redlock: Redlock;
   private readonly holdMs: number;
+  private readonly waitMs: number;
+  private readonly retryDelayMs: number;
 
   constructor(
     redis: RedisClient,
@@ -31,11 +34,12 @@ export class SharedMutex {
     options: SharedMutexOptions = {},
   ) {
     this.holdMs = options.holdMs ?? 10_000;
-    const retryDelay = options.retryDelayMs ?? 10;
+    this.waitMs = options.waitMs ?? 30_000;
+    this.retryDelayMs = options.retryDelayMs ?? 10;
+    // One attempt per call: the waiting is done in `run`, so that a release or an extension that fails (Redis
+    // restarted empty) fails at once instead of retrying for the whole wait.
     this.redlock = new Redlock([redis], {
-      retryCount: Math.ceil((options.waitMs ?? 30_000) / (retryDelay * 1.5)),
-      retryDelay,
-      retryJitter: retryDelay,
+      retryCount: 0,
       automaticExtensionThreshold: Math.max(100, Math.floor(this.holdMs / 3)),
     });
     // Redlock emits each refused attempt (the lock held elsewhere) as an 'error' event as well; the outcome reaches
@@ -43,8 +47,33 @@ export class SharedMutex {
     this.redlock.on('error', () => undefined);
   }
 
-  /** Runs `task` holding the lock; rejects without running it when the lock could not be taken within `waitMs`. */
-  run<T>(task: () => Promise<T>): Promise<T> {
-    return this.redlock.using([this.key], this.holdMs, () => task());
+  /**
+   * Runs `task` holding the lock and settles as the task did; rejects without running it when the lock could not be
+   * taken within `waitMs`. A lock that cannot be released after the task (Redis restarted empty meanwhile) is left to
+   * expire: the task's outcome stands.
+   */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const deadline = Date.now() + this.waitMs;
+    for (;;) {
+      let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+      try {
+        return await this.redlock.using([this.key], this.holdMs, async () => {
+          try {
+            const value = await task();
+            outcome = { ok: true, value };
+            return value;
+          } catch (error) {
+            outcome = { ok: false, error };
+            throw error;
+          }
+        });
+      } catch (error) {
+        if (outcome?.ok) return outcome.value;
+        if (outcome) throw outcome.error;
+        // Not taken: held by another process (or Redis did not answer). Try again until the wait is over.
+        if (!(error instanceof ExecutionError) || Date.now() >= deadline) throw error;
+      }
+      await sleep(this.retryDelayMs * (1 + Math.random()));
+    }
   }
 }

@@ -263,6 +263,39 @@ describe('LogWriter against the MongoDB-wire server', () => {
     }
   });
 
+  it('fails a flush whose rollup write cannot take the mutex, and counts it once when it comes back', async () => {
+    const key = uniqueName('rollup-writes');
+    const connection = new Redis(testRedisUrl());
+    try {
+      // Another process holds the mutex for longer than this writer waits.
+      let release: () => void = () => undefined;
+      const holding = new SharedMutex(connection, key).run(
+        () => new Promise<void>((resolve) => (release = resolve)),
+      );
+      await waitFor(async () => (await connection.exists(key)) === 1, 5_000, 'the mutex was never taken');
+      const mutex = new SharedMutex(connection, key, { waitMs: 300 });
+      const batch = makeBatch('locked', 1, 30);
+      await expect(
+        new LogWriter(models, { rollupDelayMs: 0, rollupMutex: mutex }).write(batch, 'w9-0', 1),
+      ).rejects.toThrow();
+      expect(await models.Log.countDocuments({ service: 'locked' })).toBe(30);
+      release();
+      await holding;
+      // The jobs come back to another lane (a new writer id): the stored copies lead to the failed flush, counted once.
+      const retry = await new LogWriter(models, { rollupDelayMs: 0, rollupMutex: mutex }).write(
+        batch,
+        'w9-1',
+        1,
+      );
+      expect(retry.duplicates).toHaveLength(30);
+      const { raw, rolled } = await countsBoth(models);
+      expect(rolled).toEqual(raw);
+    } finally {
+      await connection.del(key);
+      await connection.quit();
+    }
+  });
+
   it('writes a round touching more buckets and late hours than one FerretDB update command can carry', async () => {
     // 100 logs each in a minute of its own, 13 minutes apart (about 21 hours, all in the past): 100 buckets, and late
     // marks for 22 hours. In one update command FerretDB/PostgreSQL would wait on itself for ever past ~50 statements.

@@ -290,10 +290,15 @@ export class LogWriter {
   private scheduleRollupWrite(): void {
     if (this.rollupTimer || this.pendingIncrements.length === 0) return;
     this.rollupTimer = setTimeout(() => {
-      void this.serialized(async () => {
+      this.serialized(async () => {
         // Cleared only once the write starts: flushes queued while an earlier one runs wait for this one.
         this.rollupTimer = undefined;
         await this.applyPendingIncrements();
+      }).catch((error: unknown) => {
+        // Only `rollupMutex` rejects here (the write itself settles its flushes): the lock was not to be had, and
+        // the flushes waiting for this write fail as if it had failed.
+        this.rollupTimer = undefined;
+        this.failFlushes(this.pendingIncrements.splice(0), error);
       });
     }, this.options.rollupDelayMs);
   }
@@ -308,10 +313,15 @@ export class LogWriter {
       if (batch.length > 0) await this.applyIncrementsOf(batch);
       for (const entry of batch) entry.resolve();
     } catch (error) {
-      for (const entry of batch) {
-        this.failedWriters.add(entry.writerId);
-        entry.reject(error);
-      }
+      this.failFlushes(batch, error);
+    }
+  }
+
+  /** Fails flushes whose increments were not written; their writers store nothing more (see failedWriters). */
+  private failFlushes(entries: PendingIncrements[], error: unknown): void {
+    for (const entry of entries) {
+      this.failedWriters.add(entry.writerId);
+      entry.reject(error);
     }
   }
 
