@@ -57,6 +57,45 @@ export interface ChaosReport {
 /** How long the audit waits for the rollups to take in the last stored logs. */
 const ROLLUP_SETTLE_MS = 30_000;
 
+/**
+ * Where counts and stored logs differ, for the report: per minute and level of the differing services, the stored and
+ * counted logs, and the flushes that stored those logs (`writer:flush`, how many logs, the bucket's mark for that
+ * writer, and whether the flush's journal entry is still there, i.e. its increments were never confirmed).
+ */
+async function describeDifferences(
+  models: ReturnType<typeof createModels>,
+  services: string[],
+  log: (line: string) => void,
+): Promise<void> {
+  const stored = await models.Log.aggregate<{ _id: { minute: Date; service: string; level: string }; n: number }>([
+    { $match: { service: { $in: services } } },
+    { $group: { _id: { minute: '$minute', service: '$service', level: '$level' }, n: { $sum: 1 } } },
+  ]);
+  for (const { _id: bucket, n } of stored) {
+    const rollup = await models.Rollup.findOne({
+      minute: bucket.minute,
+      service: bucket.service,
+      level: bucket.level,
+    }).lean<{ count: number; hw?: Record<string, number> }>();
+    if ((rollup?.count ?? 0) === n) continue;
+    const flushes = await models.Log.aggregate<{ _id: string; n: number }>([
+      { $match: { minute: bucket.minute, service: bucket.service, level: bucket.level } },
+      { $group: { _id: '$flushRef', n: { $sum: 1 } } },
+    ]);
+    const described: string[] = [];
+    for (const flush of flushes.sort((a, b) => a._id.localeCompare(b._id))) {
+      const separator = flush._id.lastIndexOf(':');
+      const writer = flush._id.slice(0, separator);
+      const journaled = (await models.FlushJournal.collection.countDocuments({ _id: flush._id } as never)) > 0;
+      described.push(`${flush._id}×${flush.n} mark ${rollup?.hw?.[writer] ?? '-'}${journaled ? ' journaled' : ''}`);
+    }
+    log(
+      `counts differ at ${new Date(bucket.minute).toISOString()} ${bucket.service}/${bucket.level}: ${n} stored, ` +
+        `${rollup?.count ?? 0} counted; flushes: ${described.join(', ')}`,
+    );
+  }
+}
+
 /** Stored documents and rollup counts per service; waits while they differ, up to ROLLUP_SETTLE_MS. */
 async function auditRollups(
   models: ReturnType<typeof createModels>,
@@ -75,6 +114,7 @@ async function auditRollups(
     const differing = services.filter((service) => (counted.get(service) ?? 0) !== stored.get(service));
     if (differing.length === 0 || Date.now() >= deadline) {
       log(`per-minute counts audited in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (differing.length > 0) await describeDifferences(models, differing, log);
       const sum = (values: Iterable<number>) => [...values].reduce((a, b) => a + b, 0);
       return {
         stored: sum(stored.values()),
