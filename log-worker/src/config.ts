@@ -22,6 +22,13 @@ export const WorkerConfig = z
      * jobs complete after them; its logs are stored and acknowledged before). 0: at once. Default 200 ms.
      */
     ROLLUP_DELAY_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+    /**
+     * A flush journaled this long ago and still not counted in the per-minute rollups is counted by whichever worker
+     * looks next (its worker died and its logs never came back). Longer than a flush may take. Default 120000 ms.
+     */
+    STALE_FLUSH_AFTER_MS: z.coerce.number().int().min(1_000).default(120_000),
+    /** How often each worker looks for such flushes. Default 15000 ms. */
+    STALE_FLUSH_CHECK_MS: z.coerce.number().int().min(100).default(15_000),
     /** A flush (insert, rollups, ACK marks) not done after this long fails and its jobs are retried. Default 60000 ms. */
     FLUSH_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(60_000),
     /** A MongoDB call whose socket is silent this long, or that waits this long for a pooled connection, fails. Default 30000 ms. */
@@ -76,7 +83,8 @@ export const WorkerConfig = z
       .default(7 * 24 * 60 * 60 * 1000),
   })
   .refine((c) => c.MONGO_OP_TIMEOUT_MS < c.FLUSH_TIMEOUT_MS, {
-    message: 'MONGO_OP_TIMEOUT_MS must be below FLUSH_TIMEOUT_MS (a stuck call should fail before its flush is abandoned)',
+    message:
+      'MONGO_OP_TIMEOUT_MS must be below FLUSH_TIMEOUT_MS (a stuck call should fail before its flush is abandoned)',
     path: ['MONGO_OP_TIMEOUT_MS'],
   })
   .refine((c) => c.STALLED_INTERVAL_MS < c.LOCK_DURATION_MS, {

@@ -1,6 +1,13 @@
 import { Queue, Worker } from 'bullmq';
 import { AckStore, FaultStore, PipelineCounters } from '@logstream/ack-store';
-import { createLogger, createRedis, IngestQueues, LeaderLock, SharedMutex } from '@logstream/runtime';
+import {
+  createLogger,
+  createRedis,
+  IngestQueues,
+  LeaderLock,
+  PeriodicTask,
+  SharedMutex,
+} from '@logstream/runtime';
 import {
   queueLayout,
   redisTargetOf,
@@ -60,8 +67,9 @@ async function main(): Promise<void> {
     ? undefined
     : new SharedMutex(redis, `${config.QUEUE_PREFIX}:rollup-writes`, { holdMs: 30_000, waitMs: 60_000 });
 
+  const writer = new LogWriter(models, { rollupDelayMs: config.ROLLUP_DELAY_MS, rollupMutex });
   const sink = new LogSink(
-    new LogWriter(models, { rollupDelayMs: config.ROLLUP_DELAY_MS, rollupMutex }),
+    writer,
     {
       batchSize: config.BATCH_SIZE,
       flushMs: config.FLUSH_MS,
@@ -187,6 +195,13 @@ async function main(): Promise<void> {
     logger.child({ module: 'rollup-compactor' }),
   );
   compactor.start();
+  // Flushes of workers that died between their insert and their increments, whose logs never came back.
+  const staleFlushes = new PeriodicTask(
+    () => writer.recoverStaleFlushes(config.STALE_FLUSH_AFTER_MS),
+    config.STALE_FLUSH_CHECK_MS,
+    (error) => logger.warn({ err: error }, 'counting stale flushes failed'),
+  );
+  staleFlushes.start();
 
   const health = await startHealthServer({
     port: config.HEALTH_PORT,
@@ -230,6 +245,7 @@ async function main(): Promise<void> {
     faults.stop();
     await retention.stop();
     await compactor.stop();
+    await staleFlushes.stop();
     await Promise.all(watchers.map((watcher) => watcher.stop()));
     await Promise.all(workers.map((worker) => worker.close()));
     await sink.close();

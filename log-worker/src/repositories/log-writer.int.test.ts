@@ -47,6 +47,7 @@ async function leaveInterruptedFlush(
   ref: string,
   batch: PendingLog[],
   stored: PendingLog[] = batch,
+  journaledAt = new Date(),
 ): Promise<void> {
   const separator = ref.lastIndexOf(':');
   await models.FlushJournal.collection.insertOne({
@@ -54,8 +55,9 @@ async function leaveInterruptedFlush(
     writer: ref.slice(0, separator),
     flush: Number(ref.slice(separator + 1)),
     ids: batch.map((pending) => pending.log.id),
-    at: new Date(),
+    at: journaledAt,
   } as never);
+  if (stored.length === 0) return;
   await models.Log.collection.insertMany(
     stored.map((pending) => ({
       _id: pending.log.id,
@@ -215,6 +217,47 @@ describe('LogWriter against the MongoDB-wire server', () => {
     const { raw, rolled } = await countsBoth(models);
     expect(rolled).toEqual(raw);
     expect(Object.values(rolled).reduce((a, b) => a + b, 0)).toBe(60);
+  });
+
+  it('counts the stale flushes of a worker that died before its increments, and waits for a flush still landing', async () => {
+    // A worker died with three flushes stored and not counted, and their jobs vanished (Redis restarted empty): no
+    // duplicate will ever lead a recovery to them. The second flush's insert has not landed yet (held up in a
+    // stalled database). Another worker's flush is younger than the threshold.
+    const old = new Date(Date.now() - 5 * 60_000);
+    const flushes = [1, 2, 3].map((flush) => makeBatch('orphan', flush * 100, 20));
+    await leaveInterruptedFlush(models, 'dead-0:1', flushes[0]!, flushes[0], old);
+    await leaveInterruptedFlush(models, 'dead-0:2', flushes[1]!, [], old);
+    await leaveInterruptedFlush(models, 'dead-0:3', flushes[2]!, flushes[2], old);
+    await leaveInterruptedFlush(models, 'busy-0:1', makeBatch('recent', 1, 10));
+    const writer = new LogWriter(models);
+    const orphanCounted = async () => {
+      const { rolled } = await countsBoth(models);
+      return Object.entries(rolled)
+        .filter(([key]) => key.startsWith('orphan|'))
+        .reduce((sum, [, n]) => sum + n, 0);
+    };
+
+    // Flush 1 is counted; the walk stops at flush 2, so flush 3's mark cannot land before flush 2's increment.
+    expect(await writer.recoverStaleFlushes(2 * 60_000)).toBe(1);
+    expect(await orphanCounted()).toBe(20);
+    await waitFor(
+      async () => (await models.FlushJournal.countDocuments({ _id: 'dead-0:1' })) === 0,
+      3_000,
+      'the counted flush kept its journal entry',
+    );
+    expect(
+      await models.FlushJournal.countDocuments({ _id: { $in: ['dead-0:2', 'dead-0:3', 'busy-0:1'] } }),
+    ).toBe(3);
+
+    // The held-up insert lands: flushes 2 and 3 are counted at the next look, once each.
+    await models.FlushJournal.deleteOne({ _id: 'dead-0:2' });
+    await leaveInterruptedFlush(models, 'dead-0:2', flushes[1]!, flushes[1], old);
+    expect(await writer.recoverStaleFlushes(2 * 60_000)).toBe(2);
+    expect(await writer.recoverStaleFlushes(2 * 60_000)).toBe(0);
+    expect(await orphanCounted()).toBe(60);
+    const { raw, rolled } = await countsBoth(models);
+    expect(rolled['recent|info'] ?? 0).toBe(0);
+    expect(raw['recent|info']).toBeGreaterThan(0);
   });
 
   it('removes the journal entries of counted flushes within about a second, so recoveries walk only pending ones', async () => {

@@ -224,7 +224,7 @@ export class LogWriter {
       ...conflictDocs.filter((_, index) => !conflictDuplicates.has(index)),
     ];
     const recoveredFlushes =
-      stored.size > 0 ? await this.serialized(() => this.recoverEarlierFlushes(stored)) : 0;
+      stored.size > 0 ? await this.serialized(() => this.recoverEarlierFlushes(stored.values())) : 0;
     const rollups = this.incrementLater(countByBucket(fresh), writerId, flush).then(() => {
       if ((this.applied.get(writerId) ?? 0) < flush) this.applied.set(writerId, flush);
       this.forgetJournal(flushRef);
@@ -338,11 +338,16 @@ export class LogWriter {
    * Applies the increments of earlier flushes that stored the given copies, unless they were already applied. A writer
    * may have stored several flushes whose increments were still to come (they wait to be written together), so its
    * journaled flushes up to the one met here are applied first, in flush order: a later flush's mark must never
-   * land before an earlier flush's increment.
+   * land before an earlier flush's increment. A flush whose logs are all found is then counted for good and its
+   * journal entry goes; with `onlyWhole`, a writer's walk stops at a flush with logs not found (its insert may still
+   * land: see recoverStaleFlushes).
    */
-  private async recoverEarlierFlushes(stored: Map<string, StoredCopy>): Promise<number> {
+  private async recoverEarlierFlushes(
+    stored: Iterable<Pick<StoredCopy, 'flushRef'>>,
+    options: { onlyWhole?: boolean } = {},
+  ): Promise<number> {
     const newestByWriter = new Map<string, number>();
-    for (const copy of stored.values()) {
+    for (const copy of stored) {
       const { writerId, flush } = parseFlushRef(copy.flushRef);
       newestByWriter.set(writerId, Math.max(flush, newestByWriter.get(writerId) ?? 0));
     }
@@ -353,15 +358,33 @@ export class LogWriter {
       const known = this.failedWriters.has(writerId) ? 0 : (this.applied.get(writerId) ?? 0);
       if (known >= newest) continue;
       for (const flush of await this.journaledFlushes(writerId, known, newest)) {
-        const applied = await this.applyIncrements(
-          await this.countsOfFlush(`${writerId}:${flush}`),
-          writerId,
-          flush,
-        );
+        const ref = `${writerId}:${flush}`;
+        const { buckets, whole } = await this.countsOfFlush(ref);
+        if (options.onlyWhole && !whole) break;
+        const applied = await this.applyIncrements(buckets, writerId, flush);
         if (applied > 0) recovered += 1;
+        if (whole) this.forgetJournal(ref);
       }
     }
     return recovered;
+  }
+
+  /**
+   * Counts the flushes journaled more than `olderThanMs` ago, in flush order per writer, as a recovery does when it
+   * meets their logs again. Those are the flushes of workers that died between their insert and their increments and
+   * whose logs never came back: their jobs vanished with a Redis restart, and the watermarks rebuilt from MongoDB
+   * report the stored logs persisted, so no producer resends them. A flush with logs not found is left for later (an
+   * insert held up in a stalled database may still land), and the flushes of its writer after it too. Returns how many
+   * flushes received increments.
+   */
+  async recoverStaleFlushes(olderThanMs: number, limit = 200): Promise<number> {
+    const stale = await this.models.FlushJournal.collection
+      .find({ at: { $lt: new Date(Date.now() - olderThanMs) } } as never, { projection: { _id: 1 } })
+      .limit(limit)
+      .toArray();
+    if (stale.length === 0) return 0;
+    const refs = stale.map((entry) => ({ flushRef: String(entry._id) }));
+    return this.serialized(() => this.recoverEarlierFlushes(refs, { onlyWhole: true }));
   }
 
   /** Flush numbers of `writerId` above `after` up to `newest` that have a journal entry, in order; `newest` always. */
@@ -379,10 +402,11 @@ export class LogWriter {
    * has had its increments applied: the entry is written before the flush's insert and removed only after its
    * increments (or, unapplied, after a day: see forgetJournal). Logs met again long after they were stored — a
    * producer resending what it was told is stored — so cost one journal lookup per flush, not a count of its logs.
+   * `whole`: every log of the entry is stored (by this flush or, as a duplicate, an earlier one).
    */
-  private async countsOfFlush(ref: string): Promise<BucketCount[]> {
+  private async countsOfFlush(ref: string): Promise<{ buckets: BucketCount[]; whole: boolean }> {
     const entry = await this.models.FlushJournal.collection.findOne({ _id: ref } as never);
-    if (!entry) return [];
+    if (!entry) return { buckets: [], whole: true };
     const docs = await Promise.all(
       (entry.ids as string[]).map((id) =>
         this.models.Log.collection.findOne({ _id: id } as never, {
@@ -390,12 +414,13 @@ export class LogWriter {
         }),
       ),
     );
-    return countByBucket(
+    const buckets = countByBucket(
       docs.filter((doc) => doc?.flushRef === ref) as unknown as Pick<
         LogDocument,
         'minute' | 'service' | 'level'
       >[],
     );
+    return { buckets, whole: docs.every((doc) => doc !== null) };
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { SharedMutex } from '@logstream/runtime';
+import { PeriodicTask, type SharedMutex } from '@logstream/runtime';
 import { compactHour, dayOf, hourRollupId, oldestRollupHour, type Models } from '@logstream/storage';
 
 const HOUR = 3_600_000;
@@ -32,8 +32,7 @@ export interface RollupCompactorOptions {
  * grow with the size of the store. Compacting is idempotent (exact sums with `$set`), so several workers may run it at once.
  */
 export class RollupCompactor {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private readonly task: PeriodicTask;
   private revisitOffset = 1;
   private firstPass = true;
 
@@ -41,20 +40,20 @@ export class RollupCompactor {
     private readonly models: Models,
     private readonly options: RollupCompactorOptions,
     private readonly logger: Logger,
-  ) {}
-
-  start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.pass(new Date())
-        .catch((error: unknown) => this.logger.warn({ err: error }, 'rollup compaction failed'))
-        .finally(() => (this.running = undefined));
-    }, this.options.intervalMs);
+  ) {
+    this.task = new PeriodicTask(
+      () => this.pass(new Date()),
+      options.intervalMs,
+      (error) => logger.warn({ err: error }, 'rollup compaction failed'),
+    );
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  start(): void {
+    this.task.start();
+  }
+
+  stop(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Compacts one hour (holding `rollupMutex`, when there is one). */

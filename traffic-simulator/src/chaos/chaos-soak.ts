@@ -54,8 +54,11 @@ export interface ChaosReport {
   perProducer: ProducerAudit[];
 }
 
-/** How long the audit waits for the rollups to take in the last stored logs. */
-const ROLLUP_SETTLE_MS = 30_000;
+/**
+ * How long the audit waits for the rollups to take in the last stored logs, and the flushes of killed workers that
+ * are counted once stale (the soak's workers run with STALE_FLUSH_AFTER_MS 30 s).
+ */
+const ROLLUP_SETTLE_MS = 90_000;
 
 /**
  * Where counts and stored logs differ, for the report: per minute and level of the differing services, the stored and

@@ -71,6 +71,9 @@ export async function startChaosStack(log: (line: string) => void): Promise<Chao
       REPLAY_AFTER_MS: '3000',
       REPLAY_INTERVAL_MS: '500',
       HIGH_WATER_MARK: '2000',
+      // Flushes of killed workers whose jobs vanished with the Redis restart are counted within the audit's wait.
+      STALE_FLUSH_AFTER_MS: '30000',
+      STALE_FLUSH_CHECK_MS: '5000',
       LOG_LEVEL: process.env.CHAOS_LOG_LEVEL ?? 'warn',
     },
   });
