@@ -51,8 +51,8 @@ export const ApiConfig = z
     GROUP_COMMIT_MAX_LOGS: z.coerce.number().int().min(1).max(100_000).default(1000),
     /** Group commit: most requests committed together. Default 256. */
     GROUP_COMMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(256),
-    /** Group commit: groups committing at once; requests arriving while all are busy form the next group. Default 2. */
-    GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(2),
+    /** Group commit: groups committing at once; requests arriving while all are busy form the next group. Default 4. */
+    GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
     /** Most often ACK updates are announced to the dashboard: the latest state per space, once per interval. Default 1000 ms. */
     ACK_ANNOUNCE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** `development` shows error stacks in responses; anything else never does. Default `production`. */

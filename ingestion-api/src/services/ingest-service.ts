@@ -14,11 +14,11 @@ export interface GroupCommitOptions {
   maxLogs: number;
   /** Most requests one group holds. Default 256. */
   maxRequests: number;
-  /** Groups committing at once. Default 2. */
+  /** Groups committing at once. Default 4. */
   maxInFlight: number;
 }
 
-const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxLogs: 1000, maxRequests: 256, maxInFlight: 2 };
+const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxLogs: 1000, maxRequests: 256, maxInFlight: 4 };
 
 /** Turns a Redis failure into a 503 the producer retries, instead of a 500. */
 async function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {
