@@ -187,6 +187,32 @@ describe('scale-out on a Redis Cluster (processes)', () => {
     );
     for (const socket of sockets) socket.disconnect();
 
+    // Two workers wrote the same per-minute buckets at once (and one was killed): the counts equal the stored logs.
+    // On FerretDB, which updates without isolation, that takes the workers' rollup mutex.
+    const connection = await connectMongo(mongoUrl);
+    try {
+      const totals = async () => {
+        const [counted] = await connection
+          .collection('rollups_minute')
+          .aggregate<{ n: number }>([{ $group: { _id: null, n: { $sum: '$count' } } }])
+          .toArray();
+        return { stored: await connection.collection('logs').countDocuments(), counted: counted?.n ?? 0 };
+      };
+      await waitFor(
+        async () => {
+          const { stored, counted } = await totals();
+          return stored === counted;
+        },
+        60_000,
+        'the per-minute counts differ from the stored logs',
+      ).catch(async (error: Error) => {
+        throw new Error(`${error.message}: ${JSON.stringify(await totals())}`);
+      });
+      expect((await totals()).stored).toBeGreaterThanOrEqual(2_400);
+    } finally {
+      await connection.close();
+    }
+
     // Both API replicas report the same shared figures.
     const snapshots = await Promise.all(
       apis.map(
