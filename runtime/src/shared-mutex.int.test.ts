@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { Redlock } from '@sesamecare-oss/redlock';
-import { testRedisUrl, uniqueName } from '@logstream/devstack';
+import { testRedisUrl, uniqueName, waitFor } from '@logstream/devstack';
 import { SharedMutex } from './shared-mutex';
 
 describe('SharedMutex on the real Redis', () => {
@@ -22,10 +22,12 @@ describe('SharedMutex on the real Redis', () => {
     let inside = 0;
     let mostInside = 0;
     const ran: number[] = [];
+    const lockSeen: number[] = [];
     const task = (process: number) => async () => {
       inside += 1;
       mostInside = Math.max(mostInside, inside);
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // A round trip while inside: the other processes' attempts run meanwhile, and the lock is there to see.
+      lockSeen.push(await (connections[2] as Redis).exists(key));
       inside -= 1;
       ran.push(process);
       return process;
@@ -34,6 +36,7 @@ describe('SharedMutex on the real Redis', () => {
       mutexes.flatMap((mutex, process) => Array.from({ length: 8 }, () => mutex.run(task(process)))),
     );
     expect(mostInside).toBe(1);
+    expect(lockSeen).toEqual(Array.from({ length: 24 }, () => 1));
     expect(ran).toHaveLength(24);
     expect(results.filter((process) => process === 2)).toHaveLength(8);
     expect(await connections[0]?.exists(key)).toBe(0);
@@ -44,7 +47,11 @@ describe('SharedMutex on the real Redis', () => {
     const waiter = new SharedMutex(connections[1] as Redis, key, { waitMs: 400 });
     let release: () => void = () => undefined;
     const held = holder.run(() => new Promise<void>((resolve) => (release = resolve)));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await waitFor(
+      async () => (await connections[2]?.exists(key)) === 1,
+      5_000,
+      'the holder never took the lock',
+    );
     // Past its hold time the running task still has the lock: extended automatically.
     await expect(waiter.run(async () => 'ran')).rejects.toThrow();
     expect(await connections[2]?.exists(key)).toBe(1);
