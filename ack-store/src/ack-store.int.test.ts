@@ -168,6 +168,27 @@ describe('AckStore on the real Redis', () => {
     expect(await redis.zrange(spaceKeys(prefix, 'slow').inflight, 0, -1)).toEqual(['1-4']);
   });
 
+  it('renews every key of a space once per refresh interval, and in between only the keys a receive wrote', async () => {
+    // State lifetime 80 s: keys live 90 s after a write, and a receive renews all of them at most every 10 s.
+    const shortLived = new AckStore(redis, { prefix, stateTtlMs: 80_000 });
+    const keys = spaceKeys(prefix, 'renew');
+    received(await shortLived.receive('renew', items(span(1, 4))));
+    await shortLived.persist('renew', [1, 2]);
+    // As if the persisted set was last renewed 40 s ago and the last full renewal was 5 s ago: not due.
+    await redis.pexpire(keys.persisted, 50_000);
+    await redis.hset(keys.state, 'refreshed', Date.now() - 5_000);
+    received(await shortLived.receive('renew', items([5])));
+    expect(await redis.pttl(keys.persisted)).toBeLessThanOrEqual(50_000);
+    for (const key of [keys.state, keys.received, keys.fingerprints, keys.inflight]) {
+      expect(await redis.pttl(key)).toBeGreaterThan(85_000);
+    }
+    // 11 s since the last full renewal: the next receive renews every key again.
+    await redis.hset(keys.state, 'refreshed', Date.now() - 11_000);
+    received(await shortLived.receive('renew', items([6])));
+    expect(await redis.pttl(keys.persisted)).toBeGreaterThan(85_000);
+    expect(Number(await redis.hget(keys.state, 'refreshed'))).toBeGreaterThan(Date.now() - 5_000);
+  });
+
   it('gives every key of a space a lifetime, and watches only active or open spaces', async () => {
     received(await store.receive('ttl', items(span(1, 2))));
     const keys = spaceKeys(prefix, 'ttl');

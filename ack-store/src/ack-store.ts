@@ -100,8 +100,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  */
 export class AckStore {
   private readonly maxIntervals: number;
-  private readonly stateTtlMs: number;
-  private readonly receiveScript: ScriptCall;
+  /** How often the receive script renews all of a space's keys (between renewals, only those it wrote). */
+  private readonly expiryRefreshMs: number;
+  /**
+   * The expiry every write gives a space's keys: the state lifetime plus one refresh interval, so that a key the
+   * receive script last renewed up to one interval before a change still lives the state lifetime after it.
+   */
+  private readonly keyLifetimeMs: number;
   private readonly persistScript: ScriptCall;
   private readonly readStateScript: ScriptCall;
   private readonly markLostScript: ScriptCall;
@@ -112,8 +117,11 @@ export class AckStore {
     private readonly options: AckStoreOptions,
   ) {
     this.maxIntervals = options.maxIntervals ?? 10_000;
-    this.stateTtlMs = options.stateTtlMs ?? 7 * DAY_MS;
-    this.receiveScript = defineScript(redis, 'logstreamAckReceive', RECEIVE_SCRIPT);
+    const stateTtlMs = options.stateTtlMs ?? 7 * DAY_MS;
+    this.expiryRefreshMs = Math.floor(stateTtlMs / 8);
+    this.keyLifetimeMs = stateTtlMs + this.expiryRefreshMs;
+    // Called by name in receiveMany's pipeline.
+    defineScript(redis, 'logstreamAckReceive', RECEIVE_SCRIPT);
     this.persistScript = defineScript(redis, 'logstreamAckPersist', PERSIST_SCRIPT);
     this.readStateScript = defineScript(redis, 'logstreamAckReadState', READ_STATE_SCRIPT);
     this.markLostScript = defineScript(redis, 'logstreamAckMarkLost', MARK_LOST_SCRIPT);
@@ -150,19 +158,16 @@ export class AckStore {
    * the change, or `overflow` (nothing changed) when they would open more gaps than the space may hold.
    */
   async receive(space: string, items: ReceiveItem[]): Promise<ReceiveResult> {
-    const now = Date.now();
-    const args: (string | number)[] = [now, this.maxIntervals, this.stateTtlMs];
+    const [outcome] = (await this.receiveMany([{ space, items }])) as [SpaceReceiveOutcome];
+    if (outcome.kind === 'failed') throw outcome.error;
+    return outcome;
+  }
+
+  /** The receive script's ARGV (see scripts/receive.ts). */
+  private receiveArgs(now: number, items: ReceiveItem[]): (string | number)[] {
+    const args: (string | number)[] = [now, this.maxIntervals, this.keyLifetimeMs, this.expiryRefreshMs];
     for (const item of items) args.push(item.seq, item.fingerprint);
-    const [reply] = await Promise.all([
-      this.receiveScript(scriptKeys(this.keys(space)), args) as Promise<[unknown, unknown]>,
-      this.touch(space, now),
-    ]);
-    if (reply[0] === 'overflow') return { kind: 'overflow', intervals: Number(reply[1]) };
-    return {
-      kind: 'received',
-      verdicts: reply[0] as ReceiveVerdict[],
-      state: toState(space, reply[1] as RawState),
-    };
+    return args;
   }
 
   /**
@@ -179,15 +184,18 @@ export class AckStore {
       now,
     );
     const replies = await this.inOneRoundTrip([
-      ...calls.map(({ space, items }) => {
-        const args: (string | number)[] = [now, this.maxIntervals, this.stateTtlMs];
-        for (const item of items) args.push(item.seq, item.fingerprint);
-        return { script: 'logstreamAckReceive', keys: scriptKeys(this.keys(space)), args };
-      }),
+      ...calls.map(({ space, items }) => ({
+        script: 'logstreamAckReceive',
+        keys: scriptKeys(this.keys(space)),
+        args: this.receiveArgs(now, items),
+      })),
       ...updates,
     ]);
     const touchedError = new Map(
-      partitions.map((partition, index) => [partition, (replies[calls.length + index] as [Error | null, unknown])[0]]),
+      partitions.map((partition, index) => [
+        partition,
+        (replies[calls.length + index] as [Error | null, unknown])[0],
+      ]),
     );
     return calls.map(({ space }, index): SpaceReceiveOutcome => {
       const [error, reply] = replies[index] as [Error | null, unknown];
@@ -262,7 +270,7 @@ export class AckStore {
       ...calls.map(({ space, seqs }) => ({
         script: 'logstreamAckPersist',
         keys: scriptKeys(this.keys(space)),
-        args: [now, this.stateTtlMs, ...toRanges(seqs).flat()],
+        args: [now, this.keyLifetimeMs, ...toRanges(seqs).flat()],
       })),
       ...this.activeIndexUpdates(
         calls.map(({ space }) => space),
@@ -282,9 +290,11 @@ export class AckStore {
   async persistRanges(space: string, ranges: SeqRange[]): Promise<AckState> {
     const now = Date.now();
     const [reply] = await Promise.all([
-      this.persistScript(scriptKeys(this.keys(space)), [now, this.stateTtlMs, ...ranges.flat()]) as Promise<
-        [unknown, RawState]
-      >,
+      this.persistScript(scriptKeys(this.keys(space)), [
+        now,
+        this.keyLifetimeMs,
+        ...ranges.flat(),
+      ]) as Promise<[unknown, RawState]>,
       this.touch(space, now),
     ]);
     return toState(space, reply[1]);
@@ -401,7 +411,7 @@ export class AckStore {
 
   /** Closes a replay range that expired and records what of it is not stored as lost; returns how many seqs. */
   async markLost(space: string, from: number, to: number): Promise<number> {
-    return Number(await this.markLostScript(scriptKeys(this.keys(space)), [from, to, this.stateTtlMs]));
+    return Number(await this.markLostScript(scriptKeys(this.keys(space)), [from, to, this.keyLifetimeMs]));
   }
 
   /** Gap first-seen times kept by the replay watcher: gap start → ms. */
@@ -416,7 +426,7 @@ export class AckStore {
     const multi = this.redis.multi().del(key);
     if (ages.size > 0) {
       multi.hset(key, Object.fromEntries([...ages].map(([from, ms]) => [String(from), String(ms)])));
-      multi.pexpire(key, this.stateTtlMs);
+      multi.pexpire(key, this.keyLifetimeMs);
     }
     await multi.exec();
   }
@@ -428,7 +438,7 @@ export class AckStore {
     const pipeline = this.redis.pipeline();
     const now = String(Date.now());
     for (const [from, to] of ranges) pipeline.hsetnx(key, `${from}-${to}`, now);
-    pipeline.pexpire(key, this.stateTtlMs);
+    pipeline.pexpire(key, this.keyLifetimeMs);
     await pipeline.exec();
   }
 

@@ -31,8 +31,9 @@ local function holds(setKey, seq)
   return intervalHolding(setKey, seq) ~= nil
 end
 
--- Adds from..to, merging it with every interval it overlaps or touches.
-local function addInterval(setKey, from, to)
+-- Adds from..to, merging it with every interval it overlaps or touches. With nothingAbove the caller knows no
+-- interval lies above 'to' (it adds past the highest seq of the set), which saves the lookup of those.
+local function addInterval(setKey, from, to, nothingAbove)
   local below = redis.call('ZREVRANGEBYSCORE', setKey, seqText(from), '-inf', 'LIMIT', 0, 1)[1]
   if below then
     local belowFrom, belowTo = parseInterval(below)
@@ -41,6 +42,10 @@ local function addInterval(setKey, from, to)
       redis.call('ZREM', setKey, below)
       from = belowFrom
     end
+  end
+  if nothingAbove then
+    redis.call('ZADD', setKey, seqText(from), intervalMember(from, to))
+    return
   end
   local above = redis.call('ZRANGEBYSCORE', setKey, seqText(from), seqText(to + 1))
   for _, member in ipairs(above) do
@@ -69,20 +74,25 @@ local function removeInterval(setKey, from, to)
   end
 end
 
--- The end of the interval that starts at seq 1, or 0: every seq 1..watermark is in the set.
-local function watermarkOf(setKey)
-  local first = redis.call('ZRANGE', setKey, 0, 0)[1]
-  if not first then return 0 end
-  local from, to = parseInterval(first)
+-- The first 'limit' + 1 intervals of the set, in seq order (one read serves the watermark and the listings below).
+local function firstIntervals(setKey, limit)
+  return redis.call('ZRANGE', setKey, 0, limit)
+end
+
+-- The end of the interval that starts at seq 1, or 0: every seq 1..watermark is in the set. 'members' is the start of
+-- the set as firstIntervals reads it.
+local function watermarkIn(members)
+  if not members[1] then return 0 end
+  local from, to = parseInterval(members[1])
   if from == 1 then return to end
   return 0
 end
 
--- Up to 'limit' intervals of the set as a flat {from, to, from, to ...} list; with skipWatermark, not the one that
+-- Up to 'limit' intervals of 'members' as a flat {from, to, from, to ...} list; with skipWatermark, not the one that
 -- starts at seq 1.
-local function listIntervals(setKey, limit, skipWatermark)
+local function intervalsIn(members, limit, skipWatermark)
   local flat = {}
-  for _, member in ipairs(redis.call('ZRANGE', setKey, 0, limit)) do
+  for _, member in ipairs(members) do
     local from, to = parseInterval(member)
     if (from > 1 or not skipWatermark) and #flat < limit * 2 then
       table.insert(flat, from)
@@ -92,11 +102,11 @@ local function listIntervals(setKey, limit, skipWatermark)
   return flat
 end
 
--- Gaps between the received intervals, from seq 1 on (the first 'limit'), as a flat list.
-local function gapsOf(setKey, limit)
+-- Gaps between the intervals of 'members', from seq 1 on (the first 'limit'), as a flat list.
+local function gapsIn(members, limit)
   local flat = {}
   local previousTo = 0
-  for _, member in ipairs(redis.call('ZRANGE', setKey, 0, limit)) do
+  for _, member in ipairs(members) do
     local from, to = parseInterval(member)
     if from > previousTo + 1 and #flat < limit * 2 then
       table.insert(flat, previousTo + 1)

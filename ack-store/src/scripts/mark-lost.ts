@@ -6,12 +6,12 @@ import { SPACE_KEY_COUNT, SPACE_KEYS_LUA } from './space-keys-lua';
  * stored in the lost set, so that it is reported, never counted as persisted, and taken again if it ever arrives.
  *
  * KEYS: the space's keys (see space-keys-lua.ts).
- * ARGV[1] from, ARGV[2] to, ARGV[3] state lifetime after a change (ms). Reply: the number of seqs marked lost.
+ * ARGV[1] from, ARGV[2] to, ARGV[3] key lifetime after a change (ms). Reply: the number of seqs marked lost.
  */
 export const MARK_LOST_SCRIPT = {
   numberOfKeys: SPACE_KEY_COUNT,
   lua: `${INTERVAL_SET_LUA}${SPACE_KEYS_LUA}
-local from, to, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local from, to, keyLifetimeMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 redis.call('ZREM', replayKey, intervalMember(from, to))
 -- A copy taken for the replay and lost again must not block a later one.
 removeInterval(retakenKey, from, to)
@@ -32,7 +32,7 @@ while cursor <= to do
     cursor = gapTo + 1
   end
 end
-refreshExpiry(ttlMs)
+refreshExpiry(keyLifetimeMs)
 return marked
 `,
 };

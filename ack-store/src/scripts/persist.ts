@@ -8,13 +8,13 @@ import { STATE_REPLY_LUA } from './state-reply';
  * lost, no longer awaited again, and its fingerprints are no longer needed.
  *
  * KEYS: the space's keys (see space-keys-lua.ts).
- * ARGV[1] now (ms), ARGV[2] state lifetime after a change (ms), ARGV[3..] pairs of (from, to).
+ * ARGV[1] now (ms), ARGV[2] key lifetime after a change (ms), ARGV[3..] pairs of (from, to).
  * Reply: { {}, state }.
  */
 export const PERSIST_SCRIPT = {
   numberOfKeys: SPACE_KEY_COUNT,
   lua: `${INTERVAL_SET_LUA}${SPACE_KEYS_LUA}${STATE_REPLY_LUA}
-local now, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2])
+local now, keyLifetimeMs = tonumber(ARGV[1]), tonumber(ARGV[2])
 local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
 local anyLost = redis.call('EXISTS', lostKey) == 1
 local anyRetaken = redis.call('EXISTS', retakenKey) == 1
@@ -36,7 +36,7 @@ for argIndex = 3, #ARGV, 2 do
   if to > high then high = to end
 end
 redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
-refreshExpiry(ttlMs)
+refreshExpiry(keyLifetimeMs)
 return { {}, stateReply() }
 `,
 };

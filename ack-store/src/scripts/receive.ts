@@ -6,8 +6,15 @@ import { STATE_REPLY_LUA } from './state-reply';
  * Marks the seqs of one request received in a sequence space and decides, per item, what the API does with it.
  *
  * KEYS: the space's keys (see space-keys-lua.ts).
- * ARGV[1] now (ms), ARGV[2] most intervals the received set may hold, ARGV[3] state lifetime after a change (ms),
- * ARGV[4..] pairs of (seq, content fingerprint), one per numbered item in request order.
+ * ARGV[1] now (ms), ARGV[2] most intervals the received set may hold, ARGV[3] key lifetime after a change (ms),
+ * ARGV[4] expiry refresh interval (ms), ARGV[5..] pairs of (seq, content fingerprint), one per numbered item in
+ * request order.
+ *
+ * Expiry: the script runs once per request and space, so it does not renew all ten keys of the space each time (that
+ * was a third of the Redis calls of a one-log request). It renews every key once per refresh interval (the time is
+ * kept in the state hash, field `refreshed`) and, in between, only the keys it wrote. AckStore passes a key lifetime
+ * of the state lifetime plus that interval, so every key still lives at least the state lifetime after the last
+ * change: the last full renewal was less than one interval before it.
  *
  * Verdicts, one per item: `new` (first time seen: enqueue), `resent` (an open replay or a lost range covers it: its
  * earlier copy was lost, enqueue — once: further copies while that one is on its way are duplicates, so a producer
@@ -21,15 +28,18 @@ import { STATE_REPLY_LUA } from './state-reply';
 export const RECEIVE_SCRIPT = {
   numberOfKeys: SPACE_KEY_COUNT,
   lua: `${INTERVAL_SET_LUA}${SPACE_KEYS_LUA}${STATE_REPLY_LUA}
-local now, maxIntervals, ttlMs = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local now, maxIntervals = tonumber(ARGV[1]), tonumber(ARGV[2])
+local keyLifetimeMs, refreshEveryMs = tonumber(ARGV[3]), tonumber(ARGV[4])
 local items = {}
-for argIndex = 4, #ARGV, 2 do
+for argIndex = 5, #ARGV, 2 do
   table.insert(items, { seq = tonumber(ARGV[argIndex]), fingerprint = ARGV[argIndex + 1] })
 end
 
 -- Every seq received or stored is at most 'high' (both scripts that add seqs raise it), so a seq above it needs no
 -- lookup: the common case of a producer sending its next seqs costs no per-seq Redis call.
-local high = tonumber(redis.call('HGET', stateKey, 'high') or '0')
+local stateFields = redis.call('HMGET', stateKey, 'high', 'refreshed')
+local high = tonumber(stateFields[1] or '0')
+local refreshedAt = tonumber(stateFields[2] or '0')
 local highBefore = high
 
 -- Refuse, before changing anything, a request whose new seqs would open more intervals than allowed.
@@ -51,13 +61,13 @@ local function forEachRun(seqs, visit)
   end
 end
 
-local intervalCount = redis.call('ZCARD', receivedKey)
 local opened = 0
 forEachRun(unseen, function(first, last)
   if not holds(receivedKey, first - 1) and not holds(receivedKey, last + 1) then opened = opened + 1 end
 end)
-if opened > 0 and intervalCount + opened > maxIntervals then
-  return { 'overflow', intervalCount }
+if opened > 0 then
+  local intervalCount = redis.call('ZCARD', receivedKey)
+  if intervalCount + opened > maxIntervals then return { 'overflow', intervalCount } end
 end
 
 local function awaitedAgain(seq)
@@ -70,6 +80,7 @@ local function awaitedAgain(seq)
 end
 
 local verdicts, enqueued, seenInRequest, fresh, fingerprintFields = {}, {}, {}, {}, {}
+local retook = false
 for index, item in ipairs(items) do
   local seq, fingerprint = item.seq, item.fingerprint
   local field = seqText(seq)
@@ -82,6 +93,7 @@ for index, item in ipairs(items) do
     local known = redis.call('HGET', fingerprintsKey, field)
     if awaitedAgain(seq) and not holds(retakenKey, seq) then
       verdict = 'resent'
+      retook = true
       addInterval(retakenKey, seq, seq)
     elseif not known then verdict = 'verify'
     elseif known == fingerprint then verdict = 'duplicate'
@@ -102,7 +114,7 @@ end
 
 -- Later items never look these up (a repeat within the call is caught by seenInRequest), so the new seqs are added
 -- as runs, and the fingerprints in one HSET per 500, after the loop.
-forEachRun(fresh, function(first, last) addInterval(receivedKey, first, last) end)
+forEachRun(fresh, function(first, last) addInterval(receivedKey, first, last, first > highBefore) end)
 for first = 1, #fingerprintFields, 1000 do
   redis.call('HSET', fingerprintsKey, unpack(fingerprintFields, first, math.min(first + 999, #fingerprintFields)))
 end
@@ -110,8 +122,18 @@ end
 -- One in-flight record per run of enqueued seqs: the replay watcher finds runs that were never stored.
 forEachRun(enqueued, function(first, last) redis.call('ZADD', inflightKey, now, intervalMember(first, last)) end)
 
-redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
-refreshExpiry(ttlMs)
-return { verdicts, stateReply() }
+if now - refreshedAt >= refreshEveryMs then
+  redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now, 'refreshed', now)
+  refreshExpiry(keyLifetimeMs)
+else
+  redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
+  local written = { stateKey }
+  if #fresh > 0 then table.insert(written, receivedKey) end
+  if #fingerprintFields > 0 then table.insert(written, fingerprintsKey) end
+  if #enqueued > 0 then table.insert(written, inflightKey) end
+  if retook then table.insert(written, retakenKey) end
+  refreshWritten(keyLifetimeMs, written)
+end
+return { verdicts, stateReply(high) }
 `,
 };

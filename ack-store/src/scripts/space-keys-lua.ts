@@ -16,9 +16,15 @@ export const SPACE_KEYS_LUA = `
 local stateKey, receivedKey, persistedKey, inflightKey = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local fingerprintsKey, replayKey, lostKey, retakenKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
--- Every key of the space lives on for ttlMs after its last change, so idle spaces leave Redis by themselves.
-local function refreshExpiry(ttlMs)
-  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, ttlMs) end
+-- Every key of the space lives on for keyLifetimeMs after a script changed the space, so idle spaces leave Redis by
+-- themselves. (AckStore passes the state lifetime plus the receive script's refresh interval, see refreshWritten.)
+local function refreshExpiry(keyLifetimeMs)
+  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyLifetimeMs) end
+end
+
+-- Gives the keys a script wrote their lifetime; a key it created has none yet.
+local function refreshWritten(keyLifetimeMs, writtenKeys)
+  for _, key in ipairs(writtenKeys) do redis.call('PEXPIRE', key, keyLifetimeMs) end
 end
 `;
 
