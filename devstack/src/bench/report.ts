@@ -9,6 +9,8 @@ import type { SyncLatencyResult } from './sync-latency';
 export interface BenchReport {
   date: string;
   quick: boolean;
+  /** A `--smoke` run (the test suite's): every mode for a moment, figures not comparable. */
+  smoke?: boolean;
   machine: { cpus: number; cpuModel?: string; memoryGiB: number; node: string };
   backend: { redis: string; mongo: string; server: string };
   /** 1-minute load average when the run started and ended (the machine may be shared). */

@@ -30,6 +30,10 @@ const program = new Command()
   .option('--json', 'print the result as one JSON line (always the last line)')
   .option('--quick', 'smaller amounts and shorter runs (under 5 minutes)')
   .option(
+    '--smoke',
+    'every mode for a moment (under a minute): checks the bench runs, its figures mean nothing',
+  )
+  .option(
     '--backlog <logs>',
     'also drain a backlog of this many logs with one worker and report its memory',
     Number,
@@ -49,43 +53,58 @@ const program = new Command()
 const options = program.opts<{
   json?: boolean;
   quick?: boolean;
+  smoke?: boolean;
   backlog?: number;
   batchSize?: number;
   write: boolean;
 }>();
 
 async function main(): Promise<void> {
-  const quick = options.quick === true;
-  const sizes = quick
+  const smoke = options.smoke === true;
+  const quick = options.quick === true || smoke;
+  const sizes = smoke
     ? {
-        queueLogs: 20_000,
-        dbLogs: 20_000,
-        singleSeconds: 8,
-        rateSeconds: 8,
-        batchRequests: 600,
-        e2eLogs: 30_000,
-        latencySeconds: 8,
+        queueLogs: 2_000,
+        queueSeconds: 0.5,
+        dbLogs: 1_000,
+        singleSeconds: 1,
+        rateSeconds: 1,
+        batchSeconds: 1,
+        e2eLogs: 2_000,
+        latencySeconds: 1,
       }
-    : {
-        queueLogs: 100_000,
-        dbLogs: 50_000,
-        singleSeconds: 20,
-        rateSeconds: 20,
-        batchRequests: 1000,
-        e2eLogs: 200_000,
-        latencySeconds: 20,
-      };
+    : quick
+      ? {
+          queueLogs: 20_000,
+          queueSeconds: 2,
+          dbLogs: 20_000,
+          singleSeconds: 8,
+          rateSeconds: 8,
+          batchSeconds: 4,
+          e2eLogs: 30_000,
+          latencySeconds: 8,
+        }
+      : {
+          queueLogs: 100_000,
+          queueSeconds: 2,
+          dbLogs: 50_000,
+          singleSeconds: 20,
+          rateSeconds: 20,
+          batchSeconds: 8,
+          e2eLogs: 200_000,
+          latencySeconds: 20,
+        };
   const loadStart = loadAverage();
   const stack = await startBenchStack();
   try {
     log(
-      `ceilings: BullMQ addBulk of 100-log jobs for at least ${sizes.queueLogs} logs and 2 s; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
+      `ceilings: BullMQ addBulk of 100-log jobs for at least ${sizes.queueLogs} logs and ${sizes.queueSeconds} s; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
     );
     const queueAdd = await queueAddCeiling({
       redisUrl: stack.redisUrl,
       prefix: `${stack.prefix}_ceiling`,
       logs: sizes.queueLogs,
-      minSeconds: 2,
+      minSeconds: sizes.queueSeconds,
     });
     const dbInsert = await dbInsertCeiling({ mongoUrl: stack.sideMongoUrl('ceiling'), logs: sizes.dbLogs });
     const dbInsertWithRollups = await dbInsertCeiling({
@@ -106,12 +125,12 @@ async function main(): Promise<void> {
     const ingestSingle = await measureSingle({ url: stack.apiUrl, service: 'bench-single', ...single });
     log(`naive.single: the same against the naive design (one BullMQ job per log)`);
     const naiveSingle = await measureSingle({ url: stack.naiveUrl, service: 'bench-single', ...single });
-    log(`ingest.batch100: ${sizes.batchRequests} requests of 100 logs, 16 in flight`);
+    log(`ingest.batch100: 100 logs per request, 16 in flight for ${sizes.batchSeconds} s`);
     const batch100 = await measureBatch({
       url: stack.apiUrl,
       service: 'bench-batch',
       connections: 16,
-      requests: sizes.batchRequests,
+      seconds: sizes.batchSeconds,
     });
     await resetPipeline(stack);
 
@@ -144,6 +163,7 @@ async function main(): Promise<void> {
     const partial: Omit<BenchReport, 'ratios' | 'targets'> = {
       date: new Date().toISOString(),
       quick,
+      ...(smoke && { smoke }),
       machine: machine(),
       backend: { ...stack.backend, server },
       loadAvg: { start: loadStart, end: loadAverage() },
@@ -162,7 +182,7 @@ async function main(): Promise<void> {
       ...(backlog && { backlog }),
     };
     const report: BenchReport = { ...partial, ...ratiosOf(partial) };
-    if (options.write) {
+    if (options.write && !smoke) {
       const dir = path.join(repoRoot(), 'docs', 'benchmarks', 'raw');
       fs.mkdirSync(dir, { recursive: true });
       const file = path.join(
