@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { openTestDatabase, type TestDatabase } from '@logstream/devstack';
 import type { Models } from '../models/index';
 import { hourOf, minuteOf, rollupBucketFields, rollupId } from '../models/rollup';
-import { compactHour } from './hour-rollups';
+import { compactHour, hourBuckets } from './hour-rollups';
 import { searchPage } from './page-walk';
 import { messageWords } from './message-words';
 import { rollupReader } from './rollup-reader';
@@ -87,6 +87,27 @@ describe('text search near hour boundaries', () => {
       cursor: null,
     });
     expect(page.rows.map((row) => row._id)).toEqual(['needle']);
+  });
+
+  it('counts an hour that ended before the compactor passed it, and takes one long past without documents as empty', async () => {
+    const hour = hourOf(new Date()).getTime() - 5 * HOUR;
+    await store(
+      models,
+      [10, 20, 59].map((minute) => ({
+        id: `late-${minute}`,
+        message: 'unsummed',
+        ts: new Date(hour + minute * MINUTE),
+      })),
+    );
+    const count = async (now: Date) =>
+      (await hourBuckets(models, rollupReader(models), new Date(hour), new Date(hour + HOUR), now)).reduce(
+        (sum, bucket) => sum + bucket.count,
+        0,
+      );
+    // Minutes after the hour ended, no compactor pass yet: its minutes are read.
+    expect(await count(new Date(hour + HOUR + 5 * MINUTE))).toBe(3);
+    // Hours later the compactor has written documents for every hour it passed: one without any holds no logs.
+    expect(await count(new Date(hour + 4 * HOUR))).toBe(0);
   });
 
   it('lists each log once when the whole range lies inside one hour and the logs are in its last minute', async () => {

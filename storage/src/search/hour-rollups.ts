@@ -197,6 +197,13 @@ export function compactedReader(
 const DAYS_AT_ONCE = 4;
 
 /**
+ * How long after its end a whole hour without `rollups_hour` documents still counts as not passed by the compactor
+ * (the hour just over, or the current one when a range ends in the future), and is read minute by minute instead of
+ * as empty.
+ */
+const COMPACTOR_GRACE_MS = HOUR;
+
+/**
  * Counts per (hour, service, level) for the hours overlapping `[from, to)`, as buckets whose `minute` is the hour's
  * start. Whole hours compacted to their end come from their `totals` documents (one lookup per day); the others (the
  * current hour, an hour not compacted to its end yet, and the partial hours at both ends of the range) are summed
@@ -207,6 +214,7 @@ export async function hourBuckets(
   read: RollupReader,
   from: Date,
   to: Date,
+  now = new Date(),
 ): Promise<RollupBucket[]> {
   const hours = hoursBetween(from, to);
   const whole = new Set(hours.filter((h) => h >= from.getTime() && h + HOUR <= to.getTime()));
@@ -239,8 +247,10 @@ export async function hourBuckets(
   }
   // A whole hour without documents holds no logs: the compactor writes documents for every hour it sums (empty ones
   // included, and on its first pass every hour of the store that has none), and a write into a past hour without
-  // them adds stale placeholders (see `markLateMinutes`). So only partial and stale hours are read minute by minute.
-  const missing = hours.filter((h) => !done.has(h) && !(whole.has(h) && !seen.has(h)));
+  // them adds stale placeholders (see `markLateMinutes`). So only partial and stale hours are read minute by minute,
+  // and hours that ended too recently for the compactor to have passed them (or have not ended).
+  const passed = (hour: number) => hour + HOUR + COMPACTOR_GRACE_MS <= now.getTime();
+  const missing = hours.filter((h) => !done.has(h) && !(whole.has(h) && !seen.has(h) && passed(h)));
   for (let i = 0; i < missing.length; i += 8) {
     const chunk = missing.slice(i, i + 8);
     const perHour = await Promise.all(chunk.map((h) => read(h)));
