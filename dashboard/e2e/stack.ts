@@ -1,6 +1,7 @@
 import type { Connection } from 'mongoose';
 import { connectMongo, createModels, ensureIndexes, UserAccounts } from '@logstream/storage';
 import {
+  deletePrefixKeys,
   freePort,
   mongoUrlWithDb,
   startApp,
@@ -52,6 +53,7 @@ export interface Stack {
  */
 export async function startStack(options: { empty?: boolean } = {}): Promise<Stack> {
   const dbs: Connection[] = [];
+  const keyPrefixes: string[] = [];
   const apps: AppProcess[] = [];
   const servers: DashboardServer[] = [];
   let traffic: NodeJS.Timeout | undefined;
@@ -72,9 +74,11 @@ export async function startStack(options: { empty?: boolean } = {}): Promise<Sta
       await connection.dropDatabase();
       await connection.close();
     }
+    for (const prefix of keyPrefixes) await deletePrefixKeys(testRedisUrl(), prefix);
   };
   try {
     const db = uniqueName('dash');
+    keyPrefixes.push(db);
     const mongoUrl = mongoUrlWithDb(testMongoUrl(), db);
     const connection = await connectMongo(mongoUrl);
     dbs.push(connection);

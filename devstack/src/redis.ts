@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import { canConnect, freePort, onPath, stopChild, waitFor } from './process-utils';
 
 /** A Redis the product can use, and how it was found. */
@@ -42,4 +43,24 @@ export async function resolveRedis(envUrl?: string): Promise<ResolvedRedis> {
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Deletes every key that starts with `prefix:` (SCAN, never KEYS: the Redis may be shared and large). */
+export async function deleteKeysUnder(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+/** {@link deleteKeysUnder} on a connection of its own to `url`. */
+export async function deletePrefixKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2 });
+  try {
+    await deleteKeysUnder(redis, prefix);
+  } finally {
+    redis.disconnect();
+  }
 }

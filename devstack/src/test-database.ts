@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import { connectMongo, createModels, ensureIndexes, type Models } from '@logstream/storage';
+import { deleteKeysUnder } from './redis';
 import { mongoUrlWithDb, testMongoUrl, testRedisUrl, uniqueName } from './testing';
 
 /** A private database on the test server, with the product's models and indexes. */
@@ -42,8 +43,7 @@ export function openTestRedis(label: string): TestRedis {
     redis,
     prefix,
     drop: async () => {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length > 0) await redis.del(...keys);
+      await deleteKeysUnder(redis, prefix);
       await redis.quit();
     },
   };

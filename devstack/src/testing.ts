@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { appArgs } from './app-command';
+import { MongoClient } from 'mongodb';
 import { freePort, stopChild, waitFor } from './process-utils';
+import { deletePrefixKeys } from './redis';
 
 /** Redis URL resolved by the integration setup. Throws (never skips) when the setup did not provide one. */
 export function testRedisUrl(): string {
@@ -101,7 +103,7 @@ export interface TestStack {
   /** Starts a worker (one at a time on the stack's health port) and waits until it is ready. */
   startWorker: () => Promise<AppProcess>;
   stopWorker: () => Promise<void>;
-  /** Stops every process the stack started. */
+  /** Stops every process the stack started and deletes what it stored (its Redis keys, its database). */
   stop: () => Promise<void>;
 }
 
@@ -162,8 +164,21 @@ export async function startStack(options: {
       await worker?.stop();
       worker = undefined;
     },
+    /** Stops the processes, then deletes the stack's Redis keys and drops its database. */
     stop: async () => {
       await Promise.all(started.map((process) => process.stop()));
+      await deletePrefixKeys(env.REDIS_URL as string, env.QUEUE_PREFIX as string);
+      await dropMongoDatabase(env.MONGO_URL as string);
     },
   };
+}
+
+/** Drops the database a URL names (a test's or a bench's own). */
+export async function dropMongoDatabase(url: string): Promise<void> {
+  const client = await MongoClient.connect(url, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await client.db().dropDatabase();
+  } finally {
+    await client.close();
+  }
 }

@@ -2,6 +2,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '@logstream/shared-types';
 import { waitFor } from '../process-utils';
+import { deleteKeysUnder } from '../redis';
 import { loadAverage, round, runLoad } from './load';
 import { batchBodies } from './payloads';
 import { readMetrics, type BenchStack, type BenchWorker } from './stack';
@@ -47,12 +48,7 @@ export async function resetPipeline(stack: BenchStack): Promise<void> {
   const queue = new Queue(QUEUE_NAMES.ingest, { connection, prefix: stack.prefix });
   await queue.obliterate({ force: true });
   await queue.close();
-  let cursor = '0';
-  do {
-    const [next, keys] = await connection.scan(cursor, 'MATCH', `${stack.prefix}:ack:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await connection.del(...keys);
-  } while (cursor !== '0');
+  await deleteKeysUnder(connection, `${stack.prefix}:ack`);
   await connection.quit();
 }
 

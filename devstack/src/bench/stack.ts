@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { loadConfig } from '../config';
 import { resolveMongo, type ResolvedMongo } from '../mongo';
 import { freePort, stopChild, waitFor } from '../process-utils';
-import { resolveRedis, type ResolvedRedis } from '../redis';
+import { deletePrefixKeys, resolveRedis, type ResolvedRedis } from '../redis';
 import { mongoUrlWithDb, startApp, uniqueName, waitForHttp, type AppProcess } from '../testing';
 
 /** Everything a bench mode runs against: one API, workers on demand, the comparison servers, the database. */
@@ -126,23 +125,13 @@ export async function startBenchStack(apiEnv: Record<string, string> = {}): Prom
         .catch(() => undefined);
       await client.close();
       await Promise.all([stopChild(naive), stopChild(sync), ...workers.map((w) => w.stop()), api.stop()]);
-      await dropKeys(redis.url, prefix);
+      // The pipeline's keys, the naive server's and the queue ceiling's (bench.ts).
+      for (const keyPrefix of [prefix, `${prefix}_naive`, `${prefix}_ceiling`])
+        await deletePrefixKeys(redis.url, keyPrefix);
       await mongo.stop();
       await redis.stop();
     },
   };
-}
-
-/** Deletes the bench's keys (its prefix only: Redis may be shared). */
-async function dropKeys(url: string, prefix: string): Promise<void> {
-  const connection = new Redis(url, { maxRetriesPerRequest: 2 });
-  let cursor = '0';
-  do {
-    const [next, keys] = await connection.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await connection.del(...keys);
-  } while (cursor !== '0');
-  await connection.quit();
 }
 
 /** Reads counters of a Prometheus text page: `name` or `name{label="value"}` → value (summed over workers by callers). */
