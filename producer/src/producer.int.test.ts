@@ -4,17 +4,7 @@ import path from 'node:path';
 import type { Connection } from 'mongoose';
 import { AckState, IngestReceipt } from '@logstream/shared-types';
 import { connectMongo, createModels, type Models } from '@logstream/storage';
-import {
-  freePort,
-  mongoUrlWithDb,
-  startApp,
-  testMongoUrl,
-  testRedisUrl,
-  uniqueName,
-  waitFor,
-  waitForHttp,
-  type AppProcess,
-} from '@logstream/devstack';
+import { startTestStack, waitFor, type TestStack } from '@logstream/devstack';
 import { createProducer, Producer } from './index';
 import type { ProducerOptionsInput } from './options';
 
@@ -32,8 +22,7 @@ function seeded(seed: number): () => number {
 /** The producer against the real API and worker (real Redis, real MongoDB-wire server). */
 describe('producer against the real pipeline', () => {
   let apiUrl: string;
-  let api: AppProcess;
-  let worker: AppProcess;
+  let stack: TestStack;
   let connection: Connection;
   let models: Models;
   let spoolDir: string;
@@ -84,27 +73,16 @@ describe('producer against the real pipeline', () => {
     );
 
   beforeAll(async () => {
-    const db = uniqueName('producer');
-    const apiPort = await freePort();
-    const workerPort = await freePort();
-    apiUrl = `http://127.0.0.1:${apiPort}`;
-    const env = {
-      REDIS_URL: testRedisUrl(),
-      MONGO_URL: mongoUrlWithDb(testMongoUrl(), db),
-      QUEUE_PREFIX: db,
-      PORT: String(apiPort),
+    stack = await startTestStack('producer', {
       HOST: '127.0.0.1',
-      HEALTH_PORT: String(workerPort),
-      AUTH_REQUIRED: 'false',
       RATE_LIMIT_PER_SEC: '0',
       REPLAY_AFTER_MS: '1000',
       REPLAY_INTERVAL_MS: '250',
-    };
-    api = startApp('ingestion-api', env);
-    worker = startApp('log-worker', env);
-    await waitForHttp(`${apiUrl}/ready`);
-    await waitForHttp(`http://127.0.0.1:${workerPort}/ready`);
-    connection = await connectMongo(env.MONGO_URL);
+    });
+    apiUrl = stack.apiUrl;
+    await stack.startApi();
+    await stack.startWorker();
+    connection = await connectMongo(stack.env.MONGO_URL as string);
     models = createModels(connection);
     spoolDir = fs.mkdtempSync(path.join(os.tmpdir(), 'producer-int-'));
   });
@@ -114,10 +92,8 @@ describe('producer against the real pipeline', () => {
   });
 
   afterAll(async () => {
-    await worker?.stop();
-    await api?.stop();
-    await connection?.dropDatabase();
     await connection?.close();
+    await stack?.stop();
     fs.rmSync(spoolDir, { recursive: true, force: true });
   });
 
