@@ -25,15 +25,11 @@ import { freePort } from '../process-utils';
 import { mongoUrlWithDb, uniqueName } from '../testing';
 import { seedSearchData, type SeedInfo } from '../bench/search-seed';
 import { browserTimings } from '../bench/search-browser';
+import { percentile } from '../bench/load';
 
 const log = (line: string) => process.stderr.write(`[bench:search] ${line}\n`);
 
 /** p-th percentile (nearest rank) of `values`. */
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
-}
-
 const HOUR = 3_600_000;
 /** How often the worker's rollup compactor runs by default (ROLLUP_COMPACT_INTERVAL_MS). */
 const COMPACT_INTERVAL_MS = 15_000;

@@ -79,7 +79,7 @@ async function main(): Promise<void> {
           queueSeconds: 2,
           dbLogs: 20_000,
           singleSeconds: 8,
-          rateSeconds: 8,
+          rateSeconds: 15,
           batchSeconds: 4,
           e2eLogs: 30_000,
           latencySeconds: 8,
