@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appArgs } from './app-command';
 import { MongoClient } from 'mongodb';
+import { appArgs } from './app-command';
 import { freePort, stopChild, waitFor } from './process-utils';
 import { deletePrefixKeys } from './redis';
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { envFlag, parseEnv, serviceEnv } from '@logstream/shared-types';
+import { DEFAULT_GROUP_COMMIT } from './services/ingest-service';
 
 /** The ingestion API's whole configuration, read from the environment once at start. */
 export const ApiConfig = z
@@ -48,11 +49,16 @@ export const ApiConfig = z
     /** Waiting jobs below which ingest is accepted again; default 80% of HIGH_WATER_MARK. */
     LOW_WATER_MARK: z.coerce.number().int().min(0).optional(),
     /** Group commit: most logs one group of requests (one queue job) holds; a larger request goes alone. Default 1000. */
-    GROUP_COMMIT_MAX_LOGS: z.coerce.number().int().min(1).max(100_000).default(1000),
+    GROUP_COMMIT_MAX_LOGS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_GROUP_COMMIT.maxLogs),
     /** Group commit: most requests committed together. Default 256. */
-    GROUP_COMMIT_MAX_REQUESTS: z.coerce.number().int().min(1).max(10_000).default(256),
+    GROUP_COMMIT_MAX_REQUESTS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(10_000)
+      .default(DEFAULT_GROUP_COMMIT.maxRequests),
     /** Group commit: groups committing at once; requests arriving while all are busy form the next group. Default 4. */
-    GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(4),
+    GROUP_COMMIT_IN_FLIGHT: z.coerce.number().int().min(1).max(64).default(DEFAULT_GROUP_COMMIT.maxInFlight),
     /** Most often ACK updates are announced to the dashboard: the latest state per space, once per interval. Default 1000 ms. */
     ACK_ANNOUNCE_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
     /** `development` shows error stacks in responses; anything else never does. Default `production`. */

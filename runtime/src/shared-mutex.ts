@@ -77,3 +77,9 @@ export class SharedMutex {
     }
   }
 }
+
+/** What the mutex's users need of it: {@link SharedMutex.run}. */
+export type Mutex = Pick<SharedMutex, 'run'>;
+
+/** No exclusion at all: runs each task at once. For writes the database already isolates (MongoDB's updates). */
+export const NO_MUTEX: Mutex = { run: (task) => task() };

@@ -60,6 +60,26 @@ export async function connectMongo(
   return connection;
 }
 
+/** What a server says it is: the MongoDB version it reports and, on FerretDB, FerretDB's own version. */
+export interface ServerBuild {
+  version: string;
+  ferretdbVersion?: string;
+}
+
+/** The driver's database handle, as far as `buildInfo` needs it (mongoose's `connection.db`, a `MongoClient`'s `db()`). */
+interface AdminCommands {
+  admin(): { command(command: { buildInfo: 1 }): Promise<Record<string, unknown>> };
+}
+
+/** Asks the server of `db` what it is (`buildInfo`). */
+export async function serverBuild(db: AdminCommands): Promise<ServerBuild> {
+  const info = await db.admin().command({ buildInfo: 1 });
+  return {
+    version: String(info.version),
+    ...(typeof info.ferretdbVersion === 'string' && { ferretdbVersion: info.ferretdbVersion }),
+  };
+}
+
 /**
  * Whether the server applies each update of a document atomically, as MongoDB does. FerretDB v1 reads the document,
  * applies the operators and writes the whole document back with nothing held in between, so two concurrent `$inc`
@@ -67,7 +87,6 @@ export async function connectMongo(
  * Processes that update shared documents (the rollups) must then take turns.
  */
 export async function updatesAreAtomic(connection: mongoose.Connection): Promise<boolean> {
-  const info = (await connection.db?.admin().command({ buildInfo: 1 })) as
-    { ferretdbVersion?: string } | undefined;
-  return info?.ferretdbVersion === undefined;
+  if (!connection.db) throw new Error('updatesAreAtomic needs an open connection');
+  return (await serverBuild(connection.db)).ferretdbVersion === undefined;
 }

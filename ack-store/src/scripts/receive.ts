@@ -122,11 +122,13 @@ end
 -- One in-flight record per run of enqueued seqs: the replay watcher finds runs that were never stored.
 forEachRun(enqueued, function(first, last) redis.call('ZADD', inflightKey, now, intervalMember(first, last)) end)
 
-if now - refreshedAt >= refreshEveryMs then
-  redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now, 'refreshed', now)
+local renewAll = now - refreshedAt >= refreshEveryMs
+local stateUpdate = { 'high', seqText(high), 'touched', now }
+if renewAll then table.insert(stateUpdate, 'refreshed'); table.insert(stateUpdate, now) end
+redis.call('HSET', stateKey, unpack(stateUpdate))
+if renewAll then
   refreshExpiry(keyLifetimeMs)
 else
-  redis.call('HSET', stateKey, 'high', seqText(high), 'touched', now)
   local written = { stateKey }
   if #fresh > 0 then table.insert(written, receivedKey) end
   if #fingerprintFields > 0 then table.insert(written, fingerprintsKey) end

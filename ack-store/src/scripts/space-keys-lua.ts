@@ -17,14 +17,14 @@ local stateKey, receivedKey, persistedKey, inflightKey = KEYS[1], KEYS[2], KEYS[
 local fingerprintsKey, replayKey, lostKey, retakenKey = KEYS[5], KEYS[6], KEYS[7], KEYS[8]
 
 -- Every key of the space lives on for keyLifetimeMs after a script changed the space, so idle spaces leave Redis by
--- themselves. (AckStore passes the state lifetime plus the receive script's refresh interval, see refreshWritten.)
-local function refreshExpiry(keyLifetimeMs)
-  for _, key in ipairs(KEYS) do redis.call('PEXPIRE', key, keyLifetimeMs) end
-end
-
--- Gives the keys a script wrote their lifetime; a key it created has none yet.
+-- themselves (AckStore passes the state lifetime plus the receive script's refresh interval). refreshWritten gives
+-- it to the keys a script wrote (a key it created has none yet), refreshExpiry to all of them.
 local function refreshWritten(keyLifetimeMs, writtenKeys)
   for _, key in ipairs(writtenKeys) do redis.call('PEXPIRE', key, keyLifetimeMs) end
+end
+
+local function refreshExpiry(keyLifetimeMs)
+  refreshWritten(keyLifetimeMs, KEYS)
 end
 `;
 

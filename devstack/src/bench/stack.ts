@@ -16,6 +16,8 @@ export interface BenchStack {
   /** A database URL next to it, for raw measurements (`label` names it). */
   sideMongoUrl: (label: string) => string;
   prefix: string;
+  /** A Redis key prefix next to the pipeline's, for raw measurements (`label` names it); its keys go at `close`. */
+  sidePrefix: (label: string) => string;
   apiUrl: string;
   naiveUrl: string;
   syncUrl: string;
@@ -84,7 +86,13 @@ export async function startBenchStack(apiEnv: Record<string, string> = {}): Prom
     LOG_LEVEL: 'warn',
   };
   const api = startApp('ingestion-api', { ...env, PORT: String(apiPort), ...apiEnv });
-  const naive = spawnServer('naive-server.js', [String(naivePort), redis.url, `${prefix}_naive`]);
+  const keyPrefixes = [prefix];
+  const sidePrefix = (label: string) => {
+    const side = `${prefix}_${label}`;
+    keyPrefixes.push(side);
+    return side;
+  };
+  const naive = spawnServer('naive-server.js', [String(naivePort), redis.url, sidePrefix('naive')]);
   const sync = spawnServer('sync-baseline.js', [String(syncPort), mongoUrl]);
   const workers: BenchWorker[] = [];
   const client = await MongoClient.connect(mongoUrl);
@@ -96,6 +104,7 @@ export async function startBenchStack(apiEnv: Record<string, string> = {}): Prom
     redisUrl: redis.url,
     mongoUrl,
     sideMongoUrl: (label) => mongoUrlWithDb(mongo.url, `${prefix}_${label}`),
+    sidePrefix,
     prefix,
     apiUrl,
     naiveUrl: `http://127.0.0.1:${naivePort}`,
@@ -125,9 +134,7 @@ export async function startBenchStack(apiEnv: Record<string, string> = {}): Prom
         .catch(() => undefined);
       await client.close();
       await Promise.all([stopChild(naive), stopChild(sync), ...workers.map((w) => w.stop()), api.stop()]);
-      // The pipeline's keys, the naive server's and the queue ceiling's (bench.ts).
-      for (const keyPrefix of [prefix, `${prefix}_naive`, `${prefix}_ceiling`])
-        await deletePrefixKeys(redis.url, keyPrefix);
+      for (const keyPrefix of keyPrefixes) await deletePrefixKeys(redis.url, keyPrefix);
       await mongo.stop();
       await redis.stop();
     },

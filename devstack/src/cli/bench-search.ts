@@ -29,7 +29,6 @@ import { percentile } from '../bench/load';
 
 const log = (line: string) => process.stderr.write(`[bench:search] ${line}\n`);
 
-/** p-th percentile (nearest rank) of `values`. */
 const HOUR = 3_600_000;
 /** How often the worker's rollup compactor runs by default (ROLLUP_COMPACT_INTERVAL_MS). */
 const COMPACT_INTERVAL_MS = 15_000;

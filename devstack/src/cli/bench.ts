@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { serverBuild } from '@logstream/storage';
 import { dbInsertCeiling, queueAddCeiling } from '../bench/ceilings';
 import { measureBacklog, measureEndToEnd, resetPipeline } from '../bench/end-to-end';
 import { measureBatch, measureSingle } from '../bench/ingest-modes';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     );
     const queueAdd = await queueAddCeiling({
       redisUrl: stack.redisUrl,
-      prefix: `${stack.prefix}_ceiling`,
+      prefix: stack.sidePrefix('ceiling'),
       logs: sizes.queueLogs,
       minSeconds: sizes.queueSeconds,
     });
@@ -155,11 +156,11 @@ async function main(): Promise<void> {
       backlog = await measureBacklog(stack, { logs: options.backlog });
     }
 
-    const build = await stack.client.db().admin().command({ buildInfo: 1 });
+    const build = await serverBuild(stack.client.db());
     const server =
-      'ferretdbVersion' in build
-        ? `FerretDB ${String(build.ferretdbVersion)} (wire-compatible, reports MongoDB ${String(build.version)})`
-        : `MongoDB ${String(build.version)}`;
+      build.ferretdbVersion !== undefined
+        ? `FerretDB ${build.ferretdbVersion} (wire-compatible, reports MongoDB ${build.version})`
+        : `MongoDB ${build.version}`;
     const partial: Omit<BenchReport, 'ratios' | 'targets'> = {
       date: new Date().toISOString(),
       quick,

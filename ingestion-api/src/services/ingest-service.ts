@@ -18,7 +18,8 @@ export interface GroupCommitOptions {
   maxInFlight: number;
 }
 
-const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxLogs: 1000, maxRequests: 256, maxInFlight: 4 };
+/** The defaults, also of the API's `GROUP_COMMIT_*` settings. */
+export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxLogs: 1000, maxRequests: 256, maxInFlight: 4 };
 
 /** Turns a Redis failure into a 503 the producer retries, instead of a 500. */
 async function redisCall<T>(what: string, call: () => Promise<T>): Promise<T> {

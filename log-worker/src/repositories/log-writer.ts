@@ -1,5 +1,5 @@
 import { mongo, type AnyBulkWriteOperation } from 'mongoose';
-import type { SharedMutex } from '@logstream/runtime';
+import { NO_MUTEX, type Mutex } from '@logstream/runtime';
 import { conflictLogId, type JobLog } from '@logstream/shared-types';
 import {
   bulkWriteInChunks,
@@ -60,7 +60,7 @@ export interface LogWriterOptions {
    * Taken around every rollup write when the database does not update a document atomically (FerretDB, see
    * `updatesAreAtomic`), so that the workers of a deployment take turns instead of losing each other's increments.
    */
-  rollupMutex?: Pick<SharedMutex, 'run'>;
+  rollupMutex?: Mutex;
 }
 
 function toDocument(pending: PendingLog, flushRef: string, storedAt: Date): LogDocument {
@@ -327,8 +327,8 @@ export class LogWriter {
 
   /** Runs `task` after every rollup write queued before it (holding `rollupMutex`, when there is one). */
   private serialized<R>(task: () => Promise<R>): Promise<R> {
-    const mutex = this.options.rollupMutex;
-    const exclusive = mutex ? () => mutex.run(task) : task;
+    const mutex = this.options.rollupMutex ?? NO_MUTEX;
+    const exclusive = () => mutex.run(task);
     const run = this.rollupChain.then(exclusive, exclusive);
     this.rollupChain = run.catch(() => undefined);
     return run;

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PeriodicTask, type SharedMutex } from '@logstream/runtime';
+import { NO_MUTEX, PeriodicTask, type Mutex } from '@logstream/runtime';
 import { compactHour, dayOf, hourRollupId, oldestRollupHour, type Models } from '@logstream/storage';
 
 const HOUR = 3_600_000;
@@ -20,7 +20,7 @@ export interface RollupCompactorOptions {
    * Taken around each hour's compaction when the database does not update a document atomically (FerretDB): the
    * workers' late marks on the same hour documents then never interleave with a compaction's write.
    */
-  rollupMutex?: Pick<SharedMutex, 'run'>;
+  rollupMutex?: Mutex;
 }
 
 /**
@@ -58,9 +58,7 @@ export class RollupCompactor {
 
   /** Compacts one hour (holding `rollupMutex`, when there is one). */
   private compact(hourMs: number, now: Date): Promise<number> {
-    const mutex = this.options.rollupMutex;
-    const task = () => compactHour(this.models, hourMs, now);
-    return mutex ? mutex.run(task) : task();
+    return (this.options.rollupMutex ?? NO_MUTEX).run(() => compactHour(this.models, hourMs, now));
   }
 
   /** One pass at `now`: the current hour, the last finished hour when due, and one older hour. */
