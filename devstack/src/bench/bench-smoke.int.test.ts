@@ -37,6 +37,16 @@ describe('npm run bench -- --smoke', () => {
     ]) {
       expect(figure).toBeGreaterThan(0);
     }
+    // Where the CPU of a flat-out run goes, per request: read, not guessed.
+    for (const cpu of [
+      report.ingest.single.flatOut.cpuPerRequest,
+      report.naive.single.flatOut.cpuPerRequest,
+      report.ingest.batch100.run.cpuPerRequest,
+    ]) {
+      expect(cpu?.serverMs).toBeGreaterThan(0);
+      expect(cpu?.redisMs).toBeGreaterThan(0);
+      expect(cpu?.redisCommands).toBeGreaterThan(0);
+    }
     expect(report.ingest.single.flatOut.errors + report.ingest.single.flatOut.non2xx).toBe(0);
     expect(report.ingest.batch100.run.errors + report.ingest.batch100.run.non2xx).toBe(0);
     expect(report.endToEnd).toMatchObject({ stored: report.endToEnd.sent, lost: 0, duplicates: 0 });

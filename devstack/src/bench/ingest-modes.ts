@@ -1,3 +1,4 @@
+import { withCpu, type CpuPerRequest, type CpuWatch } from './cpu';
 import { runLoad, type LoadResult } from './load';
 import { batchBodies, singleLogBodies } from './payloads';
 
@@ -9,7 +10,7 @@ export interface SingleResult {
   p50Ms: number;
   p99Ms: number;
   rate: number;
-  flatOut: LoadResult & { connections: number };
+  flatOut: LoadResult & { connections: number; cpuPerRequest?: CpuPerRequest };
   atRate: LoadResult;
 }
 
@@ -19,7 +20,7 @@ export interface BatchResult {
   p50Ms: number;
   p99Ms: number;
   logs: number;
-  run: LoadResult & { connections: number };
+  run: LoadResult & { connections: number; cpuPerRequest?: CpuPerRequest };
 }
 
 /** Options of the one-log mode. */
@@ -30,6 +31,8 @@ export interface SingleOptions {
   seconds: number;
   rate: number;
   rateSeconds: number;
+  /** The server and Redis whose CPU the flat-out run reports per request. */
+  cpu?: CpuWatch;
 }
 
 /**
@@ -38,12 +41,14 @@ export interface SingleOptions {
  */
 export async function measureSingle(options: SingleOptions): Promise<SingleResult> {
   const flatBodies = singleLogBodies(`${options.service}-flat`);
-  const flatOut = await runLoad({
-    url: options.url,
-    body: flatBodies.next,
-    connections: options.connections,
-    seconds: options.seconds,
-  });
+  const flatOut = await withCpu(options.cpu, () =>
+    runLoad({
+      url: options.url,
+      body: flatBodies.next,
+      connections: options.connections,
+      seconds: options.seconds,
+    }),
+  );
   const rateBodies = singleLogBodies(`${options.service}-rate`);
   const atRate = await runLoad({
     url: options.url,
@@ -71,14 +76,17 @@ export async function measureBatch(options: {
   service: string;
   connections: number;
   seconds: number;
+  cpu?: CpuWatch;
 }): Promise<BatchResult> {
   const bodies = batchBodies(options.service, 100);
-  const run = await runLoad({
-    url: options.url,
-    body: bodies.next,
-    connections: options.connections,
-    seconds: options.seconds,
-  });
+  const run = await withCpu(options.cpu, () =>
+    runLoad({
+      url: options.url,
+      body: bodies.next,
+      connections: options.connections,
+      seconds: options.seconds,
+    }),
+  );
   return {
     logsPerSec: Math.round((run.ok * 100) / Math.max(run.seconds, 0.001)),
     p50Ms: run.p50Ms,

@@ -20,6 +20,9 @@ export interface BenchStack {
   sidePrefix: (label: string) => string;
   apiUrl: string;
   naiveUrl: string;
+  /** Process ids of the API and the naive server (for their CPU). */
+  apiPid: number;
+  naivePid: number;
   syncUrl: string;
   backend: { redis: string; mongo: string };
   client: MongoClient;
@@ -108,6 +111,8 @@ export async function startBenchStack(apiEnv: Record<string, string> = {}): Prom
     prefix,
     apiUrl,
     naiveUrl: `http://127.0.0.1:${naivePort}`,
+    apiPid: api.child.pid as number,
+    naivePid: naive.pid as number,
     syncUrl: `http://127.0.0.1:${syncPort}`,
     backend: { redis: redis.source, mongo: mongo.source },
     client,

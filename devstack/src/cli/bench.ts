@@ -123,15 +123,27 @@ async function main(): Promise<void> {
     log(
       `ingest.single: one log per request, ${single.connections} in flight for ${single.seconds} s, then ${single.rate} req/s`,
     );
-    const ingestSingle = await measureSingle({ url: stack.apiUrl, service: 'bench-single', ...single });
+    const watch = (serverPid: number) => ({ serverPid, redisUrl: stack.redisUrl });
+    const ingestSingle = await measureSingle({
+      url: stack.apiUrl,
+      service: 'bench-single',
+      ...single,
+      cpu: watch(stack.apiPid),
+    });
     log(`naive.single: the same against the naive design (one BullMQ job per log)`);
-    const naiveSingle = await measureSingle({ url: stack.naiveUrl, service: 'bench-single', ...single });
+    const naiveSingle = await measureSingle({
+      url: stack.naiveUrl,
+      service: 'bench-single',
+      ...single,
+      cpu: watch(stack.naivePid),
+    });
     log(`ingest.batch100: 100 logs per request, 16 in flight for ${sizes.batchSeconds} s`);
     const batch100 = await measureBatch({
       url: stack.apiUrl,
       service: 'bench-batch',
       connections: 16,
       seconds: sizes.batchSeconds,
+      cpu: watch(stack.apiPid),
     });
     await resetPipeline(stack);
 
