@@ -90,3 +90,22 @@ export function runWithProgress(
     });
   });
 }
+
+/**
+ * Until the returned function is called, SIGINT (Ctrl-C) or SIGTERM first runs `cleanUp` — a command's stack: its app
+ * processes run detached, in their own process groups, so a Ctrl-C would not reach them — then exits (130 / 143).
+ */
+export function cleanUpOnSignal(cleanUp: () => Promise<void>): () => void {
+  const handler = (signal: NodeJS.Signals) => {
+    process.stderr.write(`\n${signal}: stopping what this command started…\n`);
+    void cleanUp()
+      .catch(() => undefined)
+      .finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

@@ -11,6 +11,7 @@ import { machine, ratiosOf, type BenchReport } from '../bench/report';
 import { startBenchStack } from '../bench/stack';
 import { measureSyncLatency } from '../bench/sync-latency';
 import { repoRoot } from '../paths';
+import { cleanUpOnSignal } from '../process-utils';
 
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -97,6 +98,8 @@ async function main(): Promise<void> {
         };
   const loadStart = loadAverage();
   const stack = await startBenchStack();
+  // Interrupted (Ctrl-C), it still stops the API, workers and servers it started and deletes its data.
+  const releaseSignals = cleanUpOnSignal(() => stack.close());
   try {
     log(
       `ceilings: BullMQ addBulk of 100-log jobs for at least ${sizes.queueLogs} logs and ${sizes.queueSeconds} s; insertMany of ${sizes.dbLogs} logs, 50 per call, 4 writers, then again with rollup increments`,
@@ -209,6 +212,7 @@ async function main(): Promise<void> {
       options.json ? `${JSON.stringify(report)}\n` : `${JSON.stringify(report, null, 2)}\n`,
     );
   } finally {
+    releaseSignals();
     await stack.close();
   }
 }

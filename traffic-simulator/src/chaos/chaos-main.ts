@@ -17,7 +17,7 @@ function cli(): Command {
     .option('--minutes <n>', 'how long producers send', positive, 10)
     .option('--services <n>', 'services', positive, 3)
     .option('--replicas <n>', 'producers per service', positive, 2)
-    .option('--rate <n>', 'logs per second per producer', positive, 40)
+    .option('--rate <n>', 'logs per second per producer (what 2 cores drain under the faults)', positive, 15)
     .option('--kill-every <seconds>', 'SIGKILL the worker this often', positive, 8)
     .option('--pause <seconds>', 'freeze the database (SIGSTOP) this long, once', positive, 15)
     .option('--settle <seconds>', 'at the end, wait at most this long for everything to be persisted', positive, 300)

@@ -1,4 +1,5 @@
 import { createProducer, type Producer } from '@logstream/producer';
+import { cleanUpOnSignal } from '@logstream/devstack';
 import { connectMongo, createModels } from '@logstream/storage';
 import { startChaosStack } from './chaos-stack';
 
@@ -155,6 +156,8 @@ async function sendUntil(producer: Producer, label: string, rate: number, until:
  */
 export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> {
   const stack = await startChaosStack(options.log);
+  // Interrupted (Ctrl-C), it still stops its private Redis, database, API and worker.
+  const releaseSignals = cleanUpOnSignal(() => stack.stop());
   const connection = await connectMongo(stack.mongoUrl);
   const faults = { workerKills: 0, redisRestarts: 0, databasePauseMs: 0 };
   try {
@@ -267,6 +270,7 @@ export async function runChaosSoak(options: ChaosOptions): Promise<ChaosReport> 
     options.log(stack.output().slice(-4000));
     throw error;
   } finally {
+    releaseSignals();
     await connection.close();
     await stack.stop();
   }
